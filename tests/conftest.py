@@ -1,0 +1,12 @@
+"""Shared pytest configuration.
+
+Fixtures live in ``tests/support/*`` modules (one per concern) and are loaded
+here as plugins, so every test file can use them without importing.
+"""
+
+from __future__ import annotations
+
+pytest_plugins = [
+    "tests.support.golang",
+    "tests.support.mongo",
+]

@@ -1,0 +1,3 @@
+"""Fixtures for interop checks against the real Go gorilla code (filled in by the interop work)."""
+
+from __future__ import annotations

@@ -1,0 +1,97 @@
+"""Access to the Go-made test vectors in ``tests/vectors/gorilla-go.json``.
+
+The vectors (copied verbatim from ``shared/vectors``) were produced by the real
+Go gorilla libraries. Values in them are *typed* (``{"type": ..., "value": ...}``);
+:func:`typed_to_python` turns one into the Python value our port should produce.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import functools
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+VECTORS_PATH = Path(__file__).resolve().parent.parent / "vectors" / "gorilla-go.json"
+
+_INT_TYPES = {"int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32",
+              "uint64", "uintptr"}
+_FLOAT_SPECIALS = {"NaN": math.nan, "+Inf": math.inf, "-Inf": -math.inf}
+
+
+@functools.cache
+def document() -> dict[str, Any]:
+    """The whole vector document (meta + vectors)."""
+    with VECTORS_PATH.open(encoding="utf-8") as fh:
+        doc: dict[str, Any] = json.load(fh)
+    return doc
+
+
+def vectors(*kinds: str, serializer: str | None = None) -> list[dict[str, Any]]:
+    """Vectors of the given kinds (all when none given), optionally one serializer only."""
+    out = []
+    for vec in document()["vectors"]:
+        if kinds and vec["kind"] not in kinds:
+            continue
+        if serializer is not None and vec.get("serializer") != serializer:
+            continue
+        out.append(vec)
+    return out
+
+
+def ids(vecs: list[dict[str, Any]]) -> list[str]:
+    """Vector ids, for ``pytest.mark.parametrize(ids=...)``."""
+    return [v["id"] for v in vecs]
+
+
+def key(hex_or_none: str | None) -> bytes | None:
+    """A key field of a vector (hex or null) as bytes."""
+    return None if hex_or_none is None else bytes.fromhex(hex_or_none)
+
+
+def typed_to_python(typed: dict[str, Any]) -> Any:
+    """Convert a typed vector value into the Python value the port maps it to.
+
+    Maps become ``dict`` whatever their Go key type; ``time.Time`` becomes an
+    aware ``datetime`` with the Go zone offset, nanoseconds truncated to
+    microseconds (API.md).
+    """
+    go_type: str = typed["type"]
+    value = typed["value"]
+    if go_type == "nil":
+        return None
+    if go_type in ("bool", "string") and typed.get("utf8", True):
+        return value
+    if go_type == "string":
+        return base64.b64decode(typed["value_b64"]).decode("utf-8", "surrogateescape")
+    if go_type in _INT_TYPES:
+        return int(value)
+    if go_type in ("float64", "float32"):
+        return _FLOAT_SPECIALS.get(value, value) if isinstance(value, str) else float(value)
+    if go_type in ("complex128", "complex64"):
+        return complex(float(value[0]), float(value[1]))
+    if go_type == "[]uint8":
+        return base64.b64decode(value)
+    if go_type == "time.Time":
+        tz = dt.timezone(dt.timedelta(seconds=typed["offset_s"]))
+        base = dt.datetime.fromtimestamp(typed["unix"], tz)
+        return base + dt.timedelta(microseconds=typed["nsec"] // 1000)
+    if go_type.startswith("[]"):
+        return [typed_to_python(item) for item in value]
+    if go_type.startswith("map["):
+        return {typed_to_python(e["key"]): typed_to_python(e["value"]) for e in value}
+    raise ValueError(f"unknown typed vector value: {go_type}")
+
+
+def values_equal(a: Any, b: Any) -> bool:
+    """Deep equality that treats NaN as equal to NaN (Go values may hold NaN)."""
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(values_equal(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b, strict=True))
+    return bool(type(a) is type(b) and a == b)
