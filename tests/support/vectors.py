@@ -17,8 +17,19 @@ from typing import Any
 
 VECTORS_PATH = Path(__file__).resolve().parent.parent / "vectors" / "gorilla-go.json"
 
-_INT_TYPES = {"int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32",
-              "uint64", "uintptr"}
+_INT_TYPES = {
+    "int",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "uintptr",
+}
 _FLOAT_SPECIALS = {"NaN": math.nan, "+Inf": math.inf, "-Inf": -math.inf}
 
 
