@@ -1,0 +1,94 @@
+"""Codec speed: SecureCookie encode+decode beside itsdangerous, same process and run.
+
+The issue's hard target: AES-256 + JSON encode+decode of a small session dict
+takes at most 0.6x the time of itsdangerous' ``URLSafeTimedSerializer``
+dumps+loads of the same dict. Hash-only (and gob, once ``securecookie.gob``
+provides ``GobSerializer``) are shown beside the same peer for context.
+
+Run: ``python -m benchmarks.bench_codec``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from itsdangerous import URLSafeTimedSerializer
+
+from benchmarks.common import Row, format_table, time_per_op
+from securecookie import JSONSerializer, SecureCookie
+from securecookie.serializers import Serializer
+
+GROUP = "codec"
+TARGET = 0.6
+#: Rounds of (subject, peer) measurements; the best of each is kept, so a
+#: burst of load from other processes on a shared machine hurts neither side.
+ROUNDS = 3
+VALUE = {"user_id": 42, "role": "admin", "csrf": "x" * 24}
+PEER = "itsdangerous URLSafeTimedSerializer dumps+loads"
+
+HASH_KEY = bytes(range(32))
+BLOCK_KEY = bytes(range(32, 64))
+
+
+def _gob_serializer() -> Serializer | None:
+    try:
+        module = importlib.import_module("securecookie.gob")
+    except ImportError:
+        return None
+    factory = getattr(module, "GobSerializer", None)
+    return None if factory is None else factory()
+
+
+def _round_trip(codec: SecureCookie) -> Callable[[], object]:
+    def run() -> object:
+        return codec.decode("session", codec.encode("session", VALUE))
+
+    return run
+
+
+def _peer() -> Callable[[], object]:
+    serializer = URLSafeTimedSerializer("secret-key-" + "k" * 21)
+
+    def run() -> object:
+        return serializer.loads(serializer.dumps(VALUE))
+
+    return run
+
+
+def _measure_pair(subject: Callable[[], object], peer: Callable[[], object]) -> tuple[float, float]:
+    subject_best = peer_best = float("inf")
+    for _ in range(ROUNDS):
+        subject_best = min(subject_best, time_per_op(subject))
+        peer_best = min(peer_best, time_per_op(peer))
+    return subject_best, peer_best
+
+
+def results() -> list[Row]:
+    """Rows for hash-only and AES-256 with JSON (and gob when available)."""
+    serializers: list[tuple[str, Serializer]] = [("JSON", JSONSerializer())]
+    gob = _gob_serializer()
+    if gob is not None:
+        serializers.append(("gob", gob))
+    rows = []
+    peer = _peer()
+    for serializer_name, serializer in serializers:
+        for cipher_name, block_key in (("hash-only", None), ("AES-256", BLOCK_KEY)):
+            codec = SecureCookie(HASH_KEY, block_key).set_serializer(serializer)
+            assert codec.decode("session", codec.encode("session", VALUE)) == VALUE
+            ours, theirs = _measure_pair(_round_trip(codec), peer)
+            rows.append(
+                Row(
+                    group=GROUP,
+                    subject=f"SecureCookie {cipher_name} + {serializer_name} encode+decode",
+                    us_per_op=ours,
+                    peer=PEER,
+                    peer_us_per_op=theirs,
+                    target=TARGET,
+                )
+            )
+    return rows
+
+
+if __name__ == "__main__":
+    print(format_table(results()))
