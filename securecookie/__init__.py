@@ -10,6 +10,7 @@ from securecookie.codec import SecureCookie as SecureCookie
 from securecookie.errors import Error as Error
 from securecookie.errors import ErrorKind as ErrorKind
 from securecookie.errors import MultiError as MultiError
+from securecookie.gob import GobSerializer as GobSerializer
 from securecookie.keys import generate_random_key as generate_random_key
 from securecookie.multi import Codec as Codec
 from securecookie.multi import codecs_from_pairs as codecs_from_pairs

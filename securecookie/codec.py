@@ -22,7 +22,8 @@ from cryptography.hazmat.primitives.ciphers import BlockCipherAlgorithm, algorit
 from securecookie.cipher import CTRCipher, DecryptionError
 from securecookie.encoding import Base64Error, b64decode, b64encode, parse_timestamp
 from securecookie.errors import Error, decode_error, internal_error, usage_error
-from securecookie.serializers import JSONSerializer, Serializer
+from securecookie.gob import GobSerializer
+from securecookie.serializers import Serializer
 
 __all__ = ["DEFAULT_MAX_AGE", "DEFAULT_MAX_LENGTH", "SecureCookie"]
 
@@ -54,9 +55,9 @@ Clock = Callable[[], float]
 
 
 def _default_serializer() -> Serializer:
-    # Go's default is gob (securecookie.GobEncoder); JSON until the gob
-    # serializer lands.
-    return JSONSerializer()
+    # Go's default (securecookie.GobEncoder): cookies and stored blobs stay
+    # readable by Go services without configuration on either side.
+    return GobSerializer()
 
 
 def _aes(key: bytes) -> BlockCipherAlgorithm:

@@ -1,0 +1,176 @@
+"""The gob decoder against Go-made bytes: every vector payload, Go quirks, hostile input."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import time
+from typing import Any
+
+import pytest
+
+from securecookie import Error
+from securecookie.gob import GobError, GobSerializer, GoStruct, decode
+from securecookie.gob.decoder import MAX_DEPTH
+from tests.support.vectors import ids, typed_to_python, values_equal, vectors
+
+GOB_PAYLOADS = [v for v in vectors(serializer="gob") if "serialized_b64" in v and v["expect"]["ok"]]
+
+
+def _walkthrough(hex_text: str) -> bytes:
+    return bytes.fromhex(hex_text.replace(" ", ""))
+
+
+@pytest.mark.parametrize("vector", GOB_PAYLOADS, ids=ids(GOB_PAYLOADS))
+def test_go_vector_payload_decodes_to_the_expected_value(vector: dict[str, Any]) -> None:
+    value = GobSerializer().deserialize(base64.b64decode(vector["serialized_b64"]))
+    assert values_equal(value, typed_to_python(vector["expect"]["value"]))
+
+
+def test_vector_payloads_cover_every_shape() -> None:
+    # Guards against an empty parametrization silently passing.
+    assert len(GOB_PAYLOADS) >= 40
+
+
+def test_walkthrough_one_values_map_decodes() -> None:
+    data = _walkthrough(
+        "0e ff81 04 01 02 ff82 00 01 10 01 10 00 00"
+        "23 ff82 00 01 06 737472696e67 0c 06 00 04 75736572 06 737472696e67 0c 07 00 05 616c696365"
+    )
+    assert decode(data) == {"user": "alice"}
+
+
+def test_type_definition_in_the_middle_of_a_value_continues_in_the_next_message() -> None:
+    # Walk-through 2: the flash slice's type is defined inside message 2, which ends there.
+    data = _walkthrough(
+        "0e ff81 04 01 02 ff82 00 01 10 01 10 00 00"
+        "30 ff82 00 01 06 737472696e67 0c 08 00 06 5f666c617368"
+        "0e 5b5d696e74657266616365207b7d ff83 02 01 02 ff84 00 01 10 00 00"
+        "12 ff84 0f 00 01 06 737472696e67 0c 04 00 02 6869"
+    )
+    assert decode(data) == {"_flash": ["hi"]}
+
+
+def test_top_level_string_session_id_decodes() -> None:
+    assert decode(b"\x1b\x0c\x00\x18" + b"5ed0e4be448c4dd1274c31e3") == "5ed0e4be448c4dd1274c31e3"
+    assert decode(b"\x03\x0c\x00\x00") == ""
+
+
+VALUES_MAP_DEFINITION = _walkthrough("0e ff81 04 01 02 ff82 00 01 10 01 10 00 00")
+
+
+def _values_map_split(first: bytes, second: bytes) -> bytes:
+    """A one-entry Values map whose value message is split after ``first``, as Go does."""
+    return VALUES_MAP_DEFINITION + bytes([len(first)]) + first + bytes([len(second)]) + second
+
+
+def test_time_keeps_zone_offset_and_truncates_nanoseconds() -> None:
+    blob = bytes.fromhex("010000000edd73c175075bcd15014a")  # 123456789 ns, +330 minutes
+    first = b"\xff\x82\x00\x01\x06string\x0c\x03\x00\x01t\x09time.Time" + _walkthrough(
+        "ff87 05 01 01 04 54696d65 01 ff88 00 00 00"
+    )
+    when = decode(_values_map_split(first, _walkthrough("ff88 11 00 0f") + blob))["t"]
+    assert when.utcoffset() == dt.timedelta(minutes=330)
+    assert when.microsecond == 123456
+    assert int(when.timestamp()) == 1709296245
+
+
+def test_registered_struct_decodes_to_gostruct_with_zero_fields_restored() -> None:
+    # Go's encoding of map[interface{}]interface{}{"f": main.Flash{Type: 3}} (Message omitted).
+    first = b"\xff\x82\x00\x01\x06string\x0c\x03\x00\x01f\x0amain.Flash" + _walkthrough(
+        "ff83 03 01 01 05 466c617368 01 ff84 00 01 02 01 04 54797065 01 04 00"
+        "01 07 4d657373616765 01 0c 00 00 00"
+    )
+    value = decode(_values_map_split(first, _walkthrough("ff84 03 01 06 00")))
+    assert value == {"f": GoStruct("main.Flash", {"Type": 3, "Message": ""})}
+
+
+def test_basic_name_with_mismatched_wire_type_is_rejected() -> None:
+    # Interface says "string" but carries an int (id 2).
+    head = VALUES_MAP_DEFINITION
+    entry = b"\xff\x82\x00\x01\x06string\x04\x02\x00\x06\x06string\x0c\x02\x00\x00"
+    with pytest.raises(GobError, match="cannot hold"):
+        decode(head + bytes([len(entry)]) + entry)
+
+
+def test_sized_int_out_of_range_is_rejected() -> None:
+    head = VALUES_MAP_DEFINITION
+    entry = b"\xff\x82\x00\x01\x04int8\x04\x04\x00\xfe\x01\x00" + b"\x00"
+    with pytest.raises(GobError, match="out of range"):
+        decode(head + bytes([len(entry)]) + entry)
+
+
+# Each hostile input and a fragment of the error it must raise.
+HOSTILE: dict[str, tuple[bytes, str]] = {
+    "empty": (b"", "EOF"),
+    "only_a_length": (b"\x05", "unexpected EOF"),
+    "huge_message_length": (b"\xf8\x7f\xff\xff\xff\xff\xff\xff\xff", "count out of range"),
+    "uint_with_nine_bytes": (b"\x02\xf7\x00", "unsigned integer out of range"),
+    "truncated_string": (b"\x1b\x0c\x00\x18abc", "unexpected EOF"),
+    "string_length_beyond_input": (b"\x07\x0c\x00\xfc\x7f\xff\xff\xff", "exceeds input size"),
+    "unknown_type_id": (b"\x03\xff\xc8\x00", "unknown type id 100"),
+    "non_zero_singleton": (b"\x03\x0c\x01\x00", "non-zero delta for singleton"),
+    "duplicate_type": (VALUES_MAP_DEFINITION * 2, "duplicate type received"),
+    "type_id_below_user_range": (
+        _walkthrough("0d 0b 04 01 02 ff82 00 01 10 01 10 00 00"),
+        "duplicate type received",
+    ),
+    "definitions_without_value": (VALUES_MAP_DEFINITION, "unexpected EOF"),
+    "giant_map_count": (
+        VALUES_MAP_DEFINITION + _walkthrough("08 ff82 00 fc7fffffff"),
+        "exceeds input size",
+    ),
+    "empty_wire_type": (b"\x03\xff\x81\x00", "empty wire type"),
+    "field_number_out_of_bounds": (b"\x04\xff\x81\x09\x00", "field numbers out of bounds"),
+    "name_longer_than_input": (
+        VALUES_MAP_DEFINITION + _walkthrough("06 ff82 00 01 7f 41"),
+        "invalid type name length",
+    ),
+    "value_past_its_message": (b"\x02\x0c\x00\x00", "past the end of its message"),
+}
+
+
+@pytest.mark.parametrize(("data", "fragment"), HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_input_raises_a_decode_error_quickly(data: bytes, fragment: str) -> None:
+    start = time.perf_counter()
+    with pytest.raises(Error) as info:
+        GobSerializer().deserialize(data)
+    assert info.value.is_decode()
+    assert isinstance(info.value.cause, GobError)
+    assert fragment in str(info.value.cause)
+    assert str(info.value).startswith("securecookie: error - caused by: ")
+    assert time.perf_counter() - start < 0.5
+
+
+def test_empty_input_reports_go_eof_text() -> None:
+    with pytest.raises(GobError) as info:
+        decode(b"")
+    assert str(info.value) == "EOF"
+
+
+def test_vector_garbage_payload_error_text_matches_go() -> None:
+    # public/decode_error/wrong_block_key: the first byte 0x80-0xf7 claims a 9+ byte uint.
+    with pytest.raises(GobError) as info:
+        decode(b"\x80\x00")
+    assert str(info.value) == "gob: encoded unsigned integer out of range"
+
+
+def _nested_slices(depth: int) -> bytes:
+    head = _walkthrough("0c ff81 02 01 02 ff82 00 01 10 00 00")  # defines 65 = []interface{}
+    element = b"\x00"
+    for _ in range(depth):
+        element = b"\x0e[]interface {}\xff\x82" + b"\x01\x00\x01" + element
+    body = b"\xff\x82\x00\x01" + element
+    return head + bytes([0xFE]) + len(body).to_bytes(2, "big") + body
+
+
+def test_nesting_within_the_limit_decodes() -> None:
+    value = decode(_nested_slices(MAX_DEPTH // 2 - 2))
+    for _ in range(MAX_DEPTH // 2 - 2):
+        (value,) = value
+    assert value == [None]
+
+
+def test_nesting_beyond_the_limit_is_refused_not_a_recursion_error() -> None:
+    with pytest.raises(GobError, match="nested deeper"):
+        decode(_nested_slices(MAX_DEPTH * 3))
