@@ -1,0 +1,109 @@
+"""Adapters between the sessions core and WSGI: requests in, Set-Cookie headers out.
+
+A request is a werkzeug :class:`~werkzeug.wrappers.Request` or a bare WSGI
+environ; a response is anything whose ``headers`` has ``add(name, value)``
+(werkzeug's ``Response``, or :class:`HeaderList` around a plain WSGI header
+list). Nothing else in the sessions core touches WSGI, so another adapter
+(ASGI, say) only has to replace this module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import MutableMapping
+from typing import Any, Protocol, TypeAlias
+
+from werkzeug.wrappers import Request
+
+#: What every ``request`` parameter accepts: Go's ``*http.Request``.
+RequestLike: TypeAlias = Request | MutableMapping[str, Any]
+
+_ASCII_SPACE = " \t\n\r"  # Go's textproto.TrimString trims exactly these.
+# RFC 7230 token (Go's isCookieNameValid) and a byte Go's validCookieValueByte rejects.
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_INVALID_VALUE_CHAR = re.compile(r"[^\x20\x21\x23-\x3a\x3c-\x5b\x5d-\x7e]")
+
+
+class HeaderAdder(Protocol):
+    """Something that appends one header (werkzeug's ``Headers.add``)."""
+
+    def add(self, key: str, value: str, /) -> None:
+        """Append a header ``key: value``."""
+
+
+class ResponseLike(Protocol):
+    """Go's ``http.ResponseWriter`` as far as sessions need it: a header sink."""
+
+    @property
+    def headers(self) -> HeaderAdder:
+        """The response headers."""
+
+
+class HeaderList:
+    """Adapter so a plain WSGI header list can receive Set-Cookie headers.
+
+    ``HeaderList(headers).headers.add(name, value)`` appends ``(name, value)``
+    to ``headers`` itself, so the list handed to ``start_response`` sees it.
+    """
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[tuple[str, str]]) -> None:
+        self.items = items
+
+    @property
+    def headers(self) -> HeaderList:
+        """This adapter: it is its own header sink."""
+        return self
+
+    def add(self, key: str, value: str, /) -> None:
+        """Append ``(key, value)`` to the wrapped list."""
+        self.items.append((key, value))
+
+
+def environ_of(request: RequestLike) -> MutableMapping[str, Any]:
+    """The WSGI environ behind ``request`` (the request itself when it is one)."""
+    if isinstance(request, Request):
+        return request.environ
+    if isinstance(request, MutableMapping):
+        return request
+    raise TypeError(f"expected a werkzeug Request or a WSGI environ, got {type(request).__name__}")
+
+
+def _trim(text: str) -> str:
+    return text.strip(_ASCII_SPACE)
+
+
+def _parse_cookie_value(raw: str) -> str | None:
+    """Go's ``parseCookieValue(raw, allowDoubleQuote=true)``; None when invalid."""
+    if len(raw) > 1 and raw[0] == '"' and raw[-1] == '"':
+        raw = raw[1:-1]
+    return None if _INVALID_VALUE_CHAR.search(raw) else raw
+
+
+def request_cookie(request: RequestLike, name: str) -> str | None:
+    """The value of the FIRST cookie called ``name`` in the request (Go's ``Request.Cookie``).
+
+    Parses the raw Cookie header exactly as Go's ``readCookies`` does: pairs
+    with an invalid name or value are skipped, quotes around a value are
+    removed. Garbage never raises; it only yields ``None``.
+    """
+    header = environ_of(request).get("HTTP_COOKIE")
+    if not isinstance(header, str) or not name:
+        return None
+    for raw_part in _trim(header).split(";"):
+        part = _trim(raw_part)
+        if not part:
+            continue
+        cookie_name, _, raw_value = part.partition("=")
+        if cookie_name != name or not _TOKEN.fullmatch(cookie_name):
+            continue
+        value = _parse_cookie_value(raw_value)
+        if value is not None:
+            return value
+    return None
+
+
+def add_set_cookie(response: ResponseLike, header_value: str) -> None:
+    """Append one ``Set-Cookie`` header (Go's ``http.SetCookie``)."""
+    response.headers.add("Set-Cookie", header_value)

@@ -1,0 +1,58 @@
+"""Sessions kept entirely in the cookie (Go's ``sessions.CookieStore``)."""
+
+from __future__ import annotations
+
+import securecookie
+from mongostore.http import RequestLike, ResponseLike, add_set_cookie, request_cookie
+from mongostore.sessions.base import DEFAULT_MAX_AGE, CodecStore, session_values
+from mongostore.sessions.cookie import new_cookie
+from mongostore.sessions.options import Options
+from mongostore.sessions.session import Session
+
+
+class CookieStore(CodecStore):
+    """Session values encoded (signed, optionally encrypted) into the cookie itself.
+
+    Defaults of gorilla 1.4: path "/", max age 30 days, SameSite=None, Secure.
+    With no key pairs it still constructs, and every save fails with
+    ``securecookie: no codecs provided``, as in Go.
+    """
+
+    def __init__(self, *key_pairs: bytes | None) -> None:
+        options = Options(
+            path="/",
+            max_age=DEFAULT_MAX_AGE,
+            same_site="None",
+            secure=True,
+            # Deliberate change from Go: scripts never need the session cookie.
+            http_only=True,
+        )
+        super().__init__(key_pairs, options)
+
+    def new(self, request: RequestLike, name: str) -> Session:
+        """Decode the session from the request's cookie, or start a new one.
+
+        A cookie that fails to decode raises the securecookie error with a new
+        session attached as ``err.session``.
+        """
+        session = self._new_session(name)
+        cookie = request_cookie(request, name)
+        if cookie is None:
+            return session
+        try:
+            decoded = securecookie.decode_multi(name, cookie, *self.codecs)
+            session.values = session_values(decoded)
+        except securecookie.Error as err:
+            err.session = session
+            raise
+        session.is_new = False
+        return session
+
+    def save(self, request: RequestLike, response: ResponseLike, session: Session) -> None:
+        """Encode the values into the session's cookie.
+
+        Like Go, a max age < 0 still encodes the values; only the cookie's
+        Expires/Max-Age delete it.
+        """
+        encoded = securecookie.encode_multi(session.name, session.values, *self.codecs)
+        add_set_cookie(response, new_cookie(session.name, encoded, session.options))

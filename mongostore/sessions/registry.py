@@ -1,0 +1,111 @@
+"""Per-request session cache and save-all (Go's ``sessions.Registry``).
+
+The registry lives in the WSGI environ, so every werkzeug ``Request`` built
+on the same environ (Go: a shallow copy of the request) shares it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Final
+
+from mongostore.http import RequestLike, ResponseLike, environ_of
+from mongostore.sessions.cookie import is_cookie_name_valid
+from mongostore.sessions.errors import (
+    InvalidCookieNameError,
+    MissingStoreError,
+    MultiError,
+    SaveError,
+)
+from mongostore.sessions.session import Session
+
+if TYPE_CHECKING:
+    from mongostore.sessions.protocol import Store
+
+#: The environ key holding the request's registry.
+ENVIRON_KEY: Final = "mongostore.sessions.registry"
+
+
+@dataclasses.dataclass(slots=True)
+class _Entry:
+    """What ``store.new`` gave for one name: a session, an exception, or both."""
+
+    session: Session | None
+    error: Exception | None
+
+
+class Registry:
+    """The sessions used during one request, each loaded at most once."""
+
+    def __init__(self, request: RequestLike) -> None:
+        self.request = request
+        self._entries: dict[str, _Entry] = {}
+
+    def get(self, store: Store, name: str) -> Session:
+        """The session ``name`` from ``store``, loaded on first use and then replayed.
+
+        The first call runs ``store.new`` and caches its session or its
+        exception; later calls return the same session object or re-raise the
+        same exception object (Go replays ``(session, err)``). A session
+        attached to that exception as ``.session`` is kept too, so save-all
+        writes it and replaces the bad cookie.
+        """
+        if not is_cookie_name_valid(name):
+            raise InvalidCookieNameError(name)
+        entry = self._entries.get(name)
+        if entry is None:
+            try:
+                session = store.new(self.request, name)
+            except Exception as exc:
+                attached = getattr(exc, "session", None)
+                entry = _Entry(
+                    session=attached if isinstance(attached, Session) else None, error=exc
+                )
+            else:
+                entry = _Entry(session=session, error=None)
+            self._entries[name] = entry
+        if entry.session is not None:
+            # Go sets both on every Get: the last store asked owns the session.
+            entry.session.name = name
+            entry.session.store = store
+        if entry.error is not None:
+            raise entry.error
+        assert entry.session is not None
+        return entry.session
+
+    def save(self, response: ResponseLike) -> None:
+        """Save every session of the request, continuing past failures.
+
+        Raises :class:`MultiError` listing each failure as Go words it
+        (``sessions: error saving session "x" -- <cause>``). Names whose load
+        failed without a session have nothing to save and are skipped.
+        """
+        errors: list[Exception] = []
+        for name, entry in self._entries.items():
+            session = entry.session
+            if session is None:
+                continue
+            if session.store is None:
+                errors.append(MissingStoreError(name))
+                continue
+            try:
+                session.store.save(self.request, response, session)
+            except Exception as exc:
+                errors.append(SaveError(name, exc))
+        if errors:
+            raise MultiError(errors)
+
+
+def get_registry(request: RequestLike) -> Registry:
+    """The registry of this request, created and stored in the environ on first use."""
+    environ = environ_of(request)
+    registry = environ.get(ENVIRON_KEY)
+    if not isinstance(registry, Registry):
+        registry = Registry(request)
+        environ[ENVIRON_KEY] = registry
+    return registry
+
+
+def save(request: RequestLike, response: ResponseLike) -> None:
+    """Save every session used during the request (Go's ``sessions.Save``)."""
+    get_registry(request).save(response)
