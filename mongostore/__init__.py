@@ -1,3 +1,6 @@
 """gorilla/sessions for Python, with a MongoDB session store shared with Go services."""
 
 from __future__ import annotations
+
+from mongostore.store import MongoStore as MongoStore
+from mongostore.store import new_store as new_store

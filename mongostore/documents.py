@@ -1,0 +1,124 @@
+"""The session document layout, shared with the Go MongoStore so both serve one collection.
+
+A document is::
+
+    {_id: ObjectId, data: encode_multi(name, values), expires: int64 Unix seconds,
+     user?: values["user"], provider?: values["provider"], expires_at: datetime (UTC)}
+
+Go reads ``_id``, ``data`` and ``expires`` and filters on ``user``/``provider``;
+``expires_at`` exists only for the TTL index (Go ignores unknown fields).
+The cookie holds ``encode_multi(name, str(_id))``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any, Final
+
+import bson
+from bson import ObjectId
+from bson.errors import InvalidDocument
+from bson.int64 import Int64
+
+from securecookie.errors import decode_error
+
+FIELD_ID: Final = "_id"
+FIELD_DATA: Final = "data"
+FIELD_EXPIRES: Final = "expires"
+FIELD_USER: Final = "user"
+FIELD_PROVIDER: Final = "provider"
+FIELD_EXPIRES_AT: Final = "expires_at"
+
+#: Session values copied into top-level fields so sessions can be expired per
+#: user (Go's save copies ``Values["provider"]`` and ``Values["user"]``).
+COPIED_VALUE_FIELDS: Final = (FIELD_USER, FIELD_PROVIDER)
+
+# Go's primitive.ObjectIDFromHex: exactly 24 hex digits, either case. Python's
+# bytes.fromhex would also skip whitespace, so the check is explicit.
+_OBJECT_ID_HEX = re.compile(r"[0-9a-fA-F]{24}")
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def object_id_from_hex(text: object) -> ObjectId | None:
+    """The ObjectId spelled by ``text``, or None when it is not 24 hex digits."""
+    if isinstance(text, str) and _OBJECT_ID_HEX.fullmatch(text):
+        return ObjectId(text)
+    return None
+
+
+def cookie_object_id(decoded: object) -> ObjectId:
+    """The ObjectId in a decoded session cookie; a decode error when it holds anything else.
+
+    Go's ``New`` fails the same cookie in ``ObjectIDFromHex``; here a forged or
+    foreign ID is a decode failure of the cookie, so the caller gets a new session.
+    """
+    object_id = object_id_from_hex(decoded)
+    if object_id is None:
+        raise decode_error("the session ID in the cookie is not a 24-digit hex ObjectID")
+    return object_id
+
+
+def expires_at(expires: int) -> dt.datetime:
+    """``expires`` (Unix seconds) as the aware UTC datetime the TTL index reads."""
+    return dt.datetime.fromtimestamp(expires, dt.UTC)
+
+
+def document_fields(data: str, expires: int, values: Mapping[Any, Any]) -> dict[str, Any]:
+    """Every field a save writes (all but ``_id``).
+
+    ``expires`` is written as int64, as Go's ``time.Unix()`` is; Python would
+    otherwise store the current epoch seconds as int32.
+    """
+    fields: dict[str, Any] = {
+        FIELD_DATA: data,
+        FIELD_EXPIRES: Int64(expires),
+        FIELD_EXPIRES_AT: expires_at(expires),
+    }
+    for name in COPIED_VALUE_FIELDS:
+        if name in values:
+            fields[name] = checked_bson_value(name, values[name])
+    return fields
+
+
+def checked_bson_value(name: str, value: Any) -> Any:
+    """``value`` if BSON can store it as field ``name``; else ``InvalidDocument`` (with a note).
+
+    Checked before any write, so a bad value fails the save cleanly on every
+    backend (mongomock applies part of a ``$set`` before failing on it).
+    """
+    if value is None or isinstance(value, str | float):
+        return value  # always storable; skips the encode on the hot path
+    if isinstance(value, int) and _INT64_MIN <= value <= _INT64_MAX:
+        return value
+    try:
+        bson.encode({name: value})
+    except InvalidDocument as err:
+        err.add_note(f"mongostore: session value {name!r} cannot be stored as a BSON field")
+        raise
+    return value
+
+
+def absent_value_fields(values: Mapping[Any, Any]) -> dict[str, str]:
+    """The copied fields to ``$unset`` because the values no longer hold them.
+
+    Go's save never unsets, so a logged-out session would still match
+    ``expire_sessions(user, ...)``; we keep the document in step with the values.
+    """
+    return {name: "" for name in COPIED_VALUE_FIELDS if name not in values}
+
+
+def update_spec(fields: Mapping[str, Any], absent: Mapping[str, str]) -> dict[str, Any]:
+    """The update document for an existing session (no empty ``$unset``: old servers reject it)."""
+    if absent:
+        return {"$set": fields, "$unset": absent}
+    return {"$set": fields}
+
+
+def document_data(document: Mapping[str, Any]) -> str:
+    """The encoded values of a loaded document; a decode error when ``data`` is not a string."""
+    data = document.get(FIELD_DATA)
+    if not isinstance(data, str):
+        raise decode_error(f"the session document's data is a {type(data).__name__}, not a string")
+    return data

@@ -1,0 +1,123 @@
+"""MongoStore on a 10,000-session collection: counts, expiry and cleaning stay exact."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from bson import ObjectId
+
+import securecookie
+from mongostore import documents
+from mongostore.store import MongoStore
+from tests.support.mongo import FakeClock, cookie_request, gob_codec
+
+KEY = b"test"
+NAME = "session"
+TOTAL = 10_000
+USERS = 100
+PROVIDERS = ("github", "google")
+
+
+@pytest.fixture
+def populated(mongo_database: Any) -> tuple[MongoStore, FakeClock, list[dict[str, Any]]]:
+    """10,000 sessions: expiry spread over -50..+49 s, 100 users, 2 providers.
+
+    Session i expires at now + (i % 100) - 50, belongs to user ``u{i % USERS}``
+    at provider ``PROVIDERS[(i // USERS) % 2]``; every 10th session is anonymous.
+    """
+    clock = FakeClock()
+    store = MongoStore(mongo_database, KEY)
+    store.now = clock
+    now = int(clock())
+    data = securecookie.encode_multi(NAME, {"n": 1}, gob_codec(KEY))
+    docs = []
+    for i in range(TOTAL):
+        values: dict[str, Any] = {}
+        if i % 10 != 0:
+            values = {"user": f"u{i % USERS}", "provider": PROVIDERS[(i // USERS) % 2]}
+        docs.append(
+            {
+                "_id": ObjectId(),
+                **documents.document_fields(data, now + (i % 100) - 50, values),
+            }
+        )
+    store.collection.insert_many(docs)
+    return store, clock, docs
+
+
+def expected(docs: list[dict[str, Any]], predicate: Any) -> int:
+    return sum(1 for doc in docs if predicate(doc))
+
+
+def test_active_count_is_exact_at_every_boundary(
+    populated: tuple[MongoStore, FakeClock, list[dict[str, Any]]],
+) -> None:
+    store, clock, docs = populated
+    for step in (0, 1, 25, 48):
+        clock.advance(step)
+        now = int(clock())
+        live = expected(docs, lambda d, now=now: d["expires"] > now)
+        assert store.get_active_sessions_count() == live
+
+
+def test_clean_deletes_exactly_the_expired_sessions(
+    populated: tuple[MongoStore, FakeClock, list[dict[str, Any]]],
+) -> None:
+    store, clock, docs = populated
+    now = int(clock())
+    expired = expected(docs, lambda d: d["expires"] <= now)
+    assert expired == TOTAL // 100 * 51  # offsets -50..0
+    assert store.clean() == expired
+    assert store.collection.count_documents({}) == TOTAL - expired
+    assert store.get_active_sessions_count() == TOTAL - expired
+    assert store.clean() == 0
+
+
+def test_expire_sessions_deletes_one_users_sessions_at_one_provider(
+    populated: tuple[MongoStore, FakeClock, list[dict[str, Any]]],
+) -> None:
+    store, _, docs = populated
+    want = expected(docs, lambda d: d.get("user") == "u7" and d.get("provider") == "github")
+    assert want > 0
+    assert store.expire_sessions("u7", "github") == want
+    assert store.collection.count_documents({}) == TOTAL - want
+
+
+def test_expire_sessions_by_user_ids_deletes_every_listed_user(
+    populated: tuple[MongoStore, FakeClock, list[dict[str, Any]]],
+) -> None:
+    store, _, docs = populated
+    ids = [f"u{i}" for i in range(0, USERS, 3)]
+    want = expected(docs, lambda d: d.get("user") in ids)
+    assert store.expire_sessions_by_user_ids(ids) == want
+    assert store.collection.count_documents({"user": {"$in": ids}}) == 0
+    assert store.collection.count_documents({}) == TOTAL - want
+
+
+def test_a_session_among_ten_thousand_loads_and_an_expired_one_does_not(
+    populated: tuple[MongoStore, FakeClock, list[dict[str, Any]]],
+) -> None:
+    store, clock, docs = populated
+    now = int(clock())
+    live = next(d for d in docs if d["expires"] > now)
+    dead = next(d for d in docs if d["expires"] <= now)
+    for doc, is_new in ((live, False), (dead, True)):
+        cookie = securecookie.encode_multi(NAME, str(doc["_id"]), gob_codec(KEY))
+        session = store.new(cookie_request(NAME, cookie), NAME)
+        assert session.is_new is is_new
+        assert session.values == ({} if is_new else {"n": 1})
+
+
+def test_indexes_on_a_full_collection_keep_results_identical(
+    populated: tuple[MongoStore, FakeClock, list[dict[str, Any]]],
+) -> None:
+    store, clock, docs = populated
+    store.ensure_indexes()
+    now = int(clock())
+    assert store.get_active_sessions_count() == expected(docs, lambda d: d["expires"] > now)
+    # u73's sessions are live (offset +23 s): a TTL monitor (mongomock's runs at once, a
+    # server's every minute) may already have removed expired ones, never these.
+    want = expected(docs, lambda d: d.get("user") == "u73" and d.get("provider") == "google")
+    assert want > 0
+    assert store.expire_sessions("u73", "google") == want
