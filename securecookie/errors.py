@@ -87,6 +87,22 @@ def internal_error(message: str = "", cause: BaseException | None = None) -> Err
     return Error(message, kind=ErrorKind.INTERNAL, cause=cause)
 
 
+def multi_error_text(errors: Sequence[BaseException]) -> str:
+    """Go's ``MultiError.Error()``: the first error's text plus a count of the others.
+
+    gorilla/securecookie and gorilla/sessions format their MultiErrors the same way.
+    """
+    count = len(errors)
+    if count == 0:
+        return "(0 errors)"
+    first = str(errors[0])
+    if count == 1:
+        return first
+    if count == 2:
+        return f"{first} (and 1 other error)"
+    return f"{first} (and {count - 1} other errors)"
+
+
 class MultiError(Error, Sequence[Error]):
     """Several codec failures, in codec order (Go's ``securecookie.MultiError``)."""
 
@@ -100,16 +116,7 @@ class MultiError(Error, Sequence[Error]):
         super().__init__(kind=kind)
 
     def _text(self) -> str:
-        # Go: first error's text plus a count of the others.
-        count = len(self.errors)
-        if count == 0:
-            return "(0 errors)"
-        first = str(self.errors[0])
-        if count == 1:
-            return first
-        if count == 2:
-            return f"{first} (and 1 other error)"
-        return f"{first} (and {count - 1} other errors)"
+        return multi_error_text(self.errors)
 
     @overload
     def __getitem__(self, index: int) -> Error: ...

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import overload
 
 from mongostore.errors import Error
+from securecookie.errors import multi_error_text
 
 
 class InvalidCookieNameError(Error, ValueError):
@@ -75,16 +76,7 @@ class MultiError(Error, Sequence[Exception]):
         super().__init__(self._text())
 
     def _text(self) -> str:
-        # Go: the first error's text plus a count of the others.
-        count = len(self.errors)
-        if count == 0:
-            return "(0 errors)"
-        first = str(self.errors[0])
-        if count == 1:
-            return first
-        if count == 2:
-            return f"{first} (and 1 other error)"
-        return f"{first} (and {count - 1} other errors)"
+        return multi_error_text(self.errors)
 
     def __str__(self) -> str:
         return self._text()
