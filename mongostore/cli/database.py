@@ -1,0 +1,126 @@
+"""Opening the session collection for the database commands and the demo.
+
+The client is built with a short server selection timeout so an unreachable
+server fails in about a second with one readable line, instead of pymongo's
+default 30 s wait and a multi-line topology dump.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pymongo
+import pymongo.errors
+
+from mongostore.cli.failure import EXIT_FAILURE, EXIT_USAGE, CommandError, one_line
+
+URI_ENV = "MONGODB_URI"
+DEFAULT_COLLECTION = "session"
+DEFAULT_TIMEOUT = 2.0
+
+#: Builds the client from ``(uri, **options)``; tests swap in ``mongomock.MongoClient``.
+client_factory: Callable[..., Any] = pymongo.MongoClient
+
+_CREDENTIALS = re.compile(r"(?<=://)[^/@]*@")
+
+
+def redact(uri: str) -> str:
+    """``uri`` without its ``user:password@`` part, safe to print."""
+    return _CREDENTIALS.sub("***@", uri)
+
+
+def add_database_options(
+    parser: argparse.ArgumentParser, *, uri_required: bool, default_db: str | None = None
+) -> None:
+    """``--uri``, ``--db``, ``--collection`` and ``--timeout``."""
+    db_fallback = f", else {default_db}" if default_db else ""
+    parser.add_argument(
+        "--uri",
+        default=os.environ.get(URI_ENV) or None,
+        help=f"MongoDB connection string (default: ${URI_ENV})"
+        + ("" if uri_required else "; without one the demo runs on in-memory mongomock"),
+    )
+    parser.add_argument(
+        "--db", help=f"database name (default: the one named in the URI{db_fallback})"
+    )
+    parser.add_argument(
+        "--collection",
+        default=DEFAULT_COLLECTION,
+        help=f"session collection (default: {DEFAULT_COLLECTION}, as the Go store)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"give up on an unreachable server after this long (default {DEFAULT_TIMEOUT:g})",
+    )
+
+
+@contextmanager
+def open_database(args: argparse.Namespace, *, default_db: str | None = None) -> Iterator[Any]:
+    """The pymongo ``Database`` named by ``args``, its client closed on exit.
+
+    Raises a one-line :class:`CommandError` when no URI is given, the URI is
+    malformed, or it names no database and ``--db`` is missing.
+    """
+    if not args.uri:
+        raise CommandError(
+            f"mongostore {args.command}: no MongoDB URI: pass --uri or set ${URI_ENV}", EXIT_USAGE
+        )
+    if args.timeout <= 0:
+        raise CommandError(f"mongostore {args.command}: --timeout must be positive", EXIT_USAGE)
+    timeout_ms = int(args.timeout * 1000)
+    try:
+        client = client_factory(
+            args.uri,
+            serverSelectionTimeoutMS=timeout_ms,
+            connectTimeoutMS=timeout_ms,
+            appname="mongostore-cli",
+        )
+    except pymongo.errors.PyMongoError as exc:  # InvalidURI, ConfigurationError
+        raise CommandError(
+            f"mongostore {args.command}: bad MongoDB URI {redact(args.uri)!r}: "
+            f"{one_line(str(exc))}",
+            EXIT_USAGE,
+        ) from exc
+    try:
+        yield _database(client, args, default_db)
+    finally:
+        client.close()
+
+
+def _database(client: Any, args: argparse.Namespace, default_db: str | None) -> Any:
+    if args.db:
+        return client[args.db]
+    try:
+        return client.get_default_database(default=default_db)
+    except pymongo.errors.ConfigurationError:
+        raise CommandError(
+            f"mongostore {args.command}: no database named in the URI: pass --db", EXIT_USAGE
+        ) from None
+
+
+@contextmanager
+def database_errors(args: argparse.Namespace) -> Iterator[None]:
+    """Turn pymongo failures inside the block into one :class:`CommandError` line."""
+    try:
+        yield
+    except pymongo.errors.ServerSelectionTimeoutError as exc:
+        # The text continues with the whole topology description; the first
+        # clause names the host and the reason, which is what the user needs.
+        reason = one_line(str(exc).split(", Timeout:")[0])
+        raise CommandError(
+            f"mongostore {args.command}: cannot reach MongoDB at {redact(args.uri)} "
+            f"within {args.timeout:g}s ({reason})",
+            EXIT_FAILURE,
+        ) from exc
+    except pymongo.errors.PyMongoError as exc:
+        raise CommandError(
+            f"mongostore {args.command}: MongoDB error: {one_line(str(exc))}", EXIT_FAILURE
+        ) from exc

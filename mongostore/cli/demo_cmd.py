@@ -1,0 +1,124 @@
+"""``mongostore demo``: serve the demo app on a real MongoDB or an in-memory one.
+
+Without ``--uri``/``$MONGODB_URI`` the store runs on mongomock (the ``demo``
+extra), so ``pip install -e '.[demo]' && python -m mongostore demo`` works on
+a machine without MongoDB. Keys come from ``--hash-key``/``--block-key``, else
+``$MONGOSTORE_HASH_KEY``/``$MONGOSTORE_BLOCK_KEY``, else are random per run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+from contextlib import ExitStack
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, make_server, select_address_family
+
+from mongostore import MongoStore
+from mongostore.cli.database import add_database_options, database_errors, open_database
+from mongostore.cli.failure import EXIT_FAILURE, EXIT_USAGE, CommandError
+from mongostore.cli.keys import add_key_options, flatten_pairs, pairs_from_env
+from mongostore.demo import create_app
+from securecookie import generate_random_key
+
+DEMO_DATABASE = "mongostore_demo"
+
+
+def register(commands: Any) -> None:
+    """Add ``demo``."""
+    parser = commands.add_parser(
+        "demo",
+        help="run the demo web app (visit counter, sign-in, flashes)",
+        description="Serve the demo app. Sessions go to --uri (or $MONGODB_URI); "
+        "without one, to an in-memory mongomock database that vanishes on exit.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 = any free)")
+    add_database_options(parser, uri_required=False, default_db=DEMO_DATABASE)
+    add_key_options(parser, required=False)
+    parser.set_defaults(handler=run_demo)
+
+
+def in_memory_database() -> Any:
+    """A mongomock database, or the one-line hint to install it."""
+    try:
+        import mongomock  # noqa: PLC0415 - optional: only the in-memory demo needs it
+    except ImportError:
+        raise CommandError(
+            "mongostore demo: the in-memory backend needs mongomock: "
+            "pip install 'mongostore[demo]', or pass --uri / set MONGODB_URI",
+            EXIT_FAILURE,
+        ) from None
+    return mongomock.MongoClient()[DEMO_DATABASE]
+
+
+def demo_keys(args: argparse.Namespace) -> tuple[list[bytes | None], str]:
+    """The key pairs to use and where they came from (for the start-up banner)."""
+    if args.key_pairs:
+        return flatten_pairs(args.key_pairs), "keys from the command line"
+    from_env = pairs_from_env()
+    if from_env:
+        return flatten_pairs(from_env), "keys from $MONGOSTORE_HASH_KEY/$MONGOSTORE_BLOCK_KEY"
+    random_pair: list[bytes | None] = [generate_random_key(32), generate_random_key(32)]
+    return random_pair, "random keys for this run (cookies stop working after a restart)"
+
+
+def build_store(args: argparse.Namespace, resources: ExitStack) -> tuple[MongoStore, str]:
+    """The demo's store and a one-line description of its backend and keys.
+
+    The database client is closed when ``resources`` closes.
+    """
+    keys, key_source = demo_keys(args)
+    if args.uri:
+        database = resources.enter_context(open_database(args, default_db=DEMO_DATABASE))
+        backend = f"MongoDB database {database.name!r}"
+    else:
+        database = in_memory_database()
+        backend = "an in-memory mongomock database (no --uri / $MONGODB_URI; data is lost on exit)"
+    store = MongoStore(database, *keys, collection=args.collection)
+    with database_errors(args):  # also proves the server is reachable before serving
+        store.ensure_indexes()
+    return store, f"sessions in {backend}, collection {args.collection!r}; {key_source}"
+
+
+def serve_app(app: Any, host: str, port: int) -> tuple[BaseWSGIServer, int]:
+    """A threaded werkzeug server for ``app`` on ``host:port`` and the port it got.
+
+    We bind the socket ourselves because werkzeug's ``make_server`` prints
+    several lines and calls ``sys.exit`` when the port is taken.
+    """
+    family = select_address_family(host, port)
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host, port))
+            sock.listen(socket.SOMAXCONN)
+            bound_port: int = sock.getsockname()[1]
+            # werkzeug duplicates the descriptor, so ours can close here.
+            server = make_server(host, bound_port, app, threaded=True, fd=sock.fileno())
+    except OSError as exc:
+        raise CommandError(
+            f"mongostore demo: cannot listen on {host}:{port}: {exc.strerror or exc}",
+            EXIT_FAILURE,
+        ) from exc
+    return server, bound_port
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Build the store, print where everything is, serve until Ctrl-C."""
+    if not 0 <= args.port <= 65535:
+        raise CommandError("mongostore demo: --port must be between 0 and 65535", EXIT_USAGE)
+    with ExitStack() as resources:
+        store, description = build_store(args, resources)
+        server, port = serve_app(create_app(store), args.host, args.port)
+        resources.callback(server.server_close)
+        print(f"mongostore demo: {description}", flush=True)
+        print(
+            f"mongostore demo: serving on http://{args.host}:{port}/ (Ctrl-C to stop)", flush=True
+        )
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            print("mongostore demo: stopped", flush=True)
+    return 0

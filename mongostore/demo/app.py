@@ -1,0 +1,154 @@
+"""The demo app: a visit counter, sign-in/sign-out and flash messages on a MongoStore.
+
+It shows the intended use of the library in one screen of code:
+
+* sessions come from ``store.get`` and are saved by the save-all middleware
+  when the app starts its response, so handlers never call ``save`` by hand;
+* sign-in calls ``store.regenerate`` (a fresh session ID defeats session
+  fixation), sign-out deletes the session (``max_age = -1`` and save);
+* the cookie is HttpOnly and SameSite=Lax, and Secure whenever the request
+  came over https. State changes are POST-only, which with SameSite=Lax is the
+  demo's (light) CSRF defence: a cross-site form post carries no cookie.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, cast
+
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.utils import redirect
+from werkzeug.wrappers import Request, Response
+
+from mongostore.demo import pages
+from mongostore.middleware import SessionMiddleware
+from mongostore.sessions import Session
+from securecookie import Error as CookieError
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+    from mongostore import MongoStore
+
+#: The demo's cookie name.
+SESSION_NAME = "mongostore-demo"
+MAX_USER_LENGTH = 64
+
+Handler = Callable[[Request], Response]
+
+
+class DemoApp:
+    """The WSGI app proper; :func:`create_app` wraps it in the session middleware."""
+
+    def __init__(self, store: MongoStore) -> None:
+        self.store = store
+        self.url_map = Map(
+            [
+                Rule("/", endpoint="home", methods=["GET"]),
+                Rule("/login", endpoint="login", methods=["POST"]),
+                Rule("/logout", endpoint="logout", methods=["POST"]),
+                Rule("/signed-out", endpoint="signed_out", methods=["GET"]),
+                Rule("/sessions", endpoint="sessions", methods=["GET"]),
+            ]
+        )
+        self.handlers: dict[str, Handler] = {
+            "home": self.home,
+            "login": self.login,
+            "logout": self.logout,
+            "signed_out": self.signed_out,
+            "sessions": self.sessions,
+        }
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        request = Request(environ)
+        try:
+            endpoint, _ = self.url_map.bind_to_environ(environ).match()
+            response = self.handlers[str(endpoint)](request)
+        except NotFound:
+            response = html_response(pages.not_found(), status=404)
+        except HTTPException as exc:  # 405 for a GET on /login, and friends
+            response = exc.get_response(environ)
+        return response(environ, start_response)
+
+    def session(self, request: Request) -> Session:
+        """This request's session; a cookie we cannot read starts a fresh one.
+
+        An unreadable cookie usually means the keys changed (random keys per
+        run), so the user gets a new session and a note instead of an error:
+        the decode error carries that new session (Go returns both).
+        """
+        try:
+            session = self.store.get(request, SESSION_NAME)
+        except CookieError as exc:
+            if not isinstance(exc.session, Session):  # not a store's "bad cookie" error
+                raise
+            session = exc.session
+            session.add_flash("Your old session cookie could not be read, so a new session began.")
+        # Secure only over https: a browser drops a Secure cookie set by plain http.
+        session.options.secure = request.scheme == "https"
+        return session
+
+    def home(self, request: Request) -> Response:
+        """Count the visit, show flashes and who is signed in."""
+        session = self.session(request)
+        visits = int(session.values.get("visits", 0)) + 1
+        session.values["visits"] = visits
+        user = session.values.get("user")
+        body = pages.home(
+            visits=visits,
+            user=None if user is None else str(user),
+            flashes=session.flashes(),
+            session_ref=session.id[:8],
+        )
+        return html_response(body)
+
+    def login(self, request: Request) -> Response:
+        """Store ``user`` and give the session a fresh ID (against session fixation)."""
+        session = self.session(request)
+        user = request.form.get("user", "").strip()
+        if not user or len(user) > MAX_USER_LENGTH:
+            session.add_flash(f"Enter a user name of 1 to {MAX_USER_LENGTH} characters.")
+            return redirect("/", code=303)
+        response = redirect("/", code=303)
+        session.values["user"] = user
+        session.add_flash(f"Welcome, {user}! Your session got a fresh ID.")
+        self.store.regenerate(request, response, session)
+        return response
+
+    def logout(self, request: Request) -> Response:
+        """Delete the session document and the cookie (Go's MaxAge -1 idiom).
+
+        It redirects to a page that never loads the session: the home page
+        would start a new one at once, and the browser would get a cookie back.
+        """
+        session = self.session(request)
+        response = redirect("/signed-out", code=303)
+        session.options.max_age = -1
+        session.save(request, response)
+        return response
+
+    def signed_out(self, request: Request) -> Response:
+        """Confirm the sign-out without touching the session, so no cookie is set."""
+        del request
+        return html_response(pages.signed_out())
+
+    def sessions(self, request: Request) -> Response:
+        """How many unexpired sessions the collection holds."""
+        del request  # the count is global
+        return html_response(pages.sessions(self.store.get_active_sessions_count()))
+
+
+def html_response(body: str, status: int = 200) -> Response:
+    """``body`` as a UTF-8 HTML response that no cache keeps (it shows session state)."""
+    response = Response(body, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def create_app(store: MongoStore) -> WSGIApplication:
+    """The demo as a WSGI app: :class:`DemoApp` inside the save-all session middleware."""
+    # The casts bridge the middleware's own WSGI protocol types and typeshed's,
+    # which differ only in how they spell exc_info.
+    middleware = SessionMiddleware(cast("Any", DemoApp(store)))
+    return cast("WSGIApplication", middleware)

@@ -1,0 +1,75 @@
+"""The demo's HTML, as small functions over Python strings (no template engine needed).
+
+Every value that came from a user or a session goes through :func:`html.escape`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; }
+nav a { margin-right: 1rem; }
+.flash { background: #eef6ee; border: 1px solid #9c9; padding: .5rem; margin: .5rem 0; }
+form.inline { display: inline; }
+"""
+
+
+def layout(title: str, body: str) -> str:
+    """A whole page: the navigation bar and ``body`` (already escaped HTML)."""
+    return f"""<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>{escape(title)} · mongostore demo</title>
+<style>{_STYLE}</style></head>
+<body>
+<nav><a href="/">Home</a><a href="/sessions">Active sessions</a></nav>
+<h1>{escape(title)}</h1>
+{body}
+</body>
+</html>
+"""
+
+
+def flashes_html(messages: Iterable[object]) -> str:
+    """One ``<p class="flash">`` per flash message."""
+    return "".join(f'<p class="flash">{escape(str(message))}</p>\n' for message in messages)
+
+
+def home(*, visits: int, user: str | None, flashes: Iterable[object], session_ref: str) -> str:
+    """The home page: flashes, the visit counter, and the sign-in or sign-out form."""
+    if user is None:
+        account = """<p id="user">Not signed in.</p>
+<form method="post" action="/login">
+  <label>User <input name="user" id="user-input" required maxlength="64"></label>
+  <button type="submit" id="login">Sign in</button>
+</form>"""
+    else:
+        account = f"""<p id="user">Signed in as <strong>{escape(user)}</strong>.</p>
+<form method="post" action="/logout" class="inline">
+  <button type="submit" id="logout">Sign out</button>
+</form>"""
+    ref = escape(session_ref) if session_ref else "not saved yet"
+    body = f"""{flashes_html(flashes)}<p id="visits">Visits in this session: {visits}</p>
+<p id="session-ref">Session document: {ref}</p>
+{account}"""
+    return layout("Home", body)
+
+
+def sessions(count: int) -> str:
+    """The page showing how many unexpired sessions the collection holds."""
+    return layout("Active sessions", f'<p id="active-count">Active sessions: {count}</p>')
+
+
+def signed_out() -> str:
+    """The page after sign-out; it deliberately loads no session."""
+    return layout(
+        "Signed out",
+        '<p id="signed-out">You are signed out: the session document and the cookie are '
+        'deleted.</p>\n<p><a href="/">Start a new visit</a></p>',
+    )
+
+
+def not_found() -> str:
+    """The 404 page."""
+    return layout("Not found", "<p>No such page.</p>")

@@ -1,0 +1,690 @@
+"""The ``mongostore`` command line: every command, its output, and its failures.
+
+Commands run in-process through ``main(argv)``; one subprocess run checks the
+real ``python -m mongostore`` entry point. Failures must be one stderr line
+and a non-zero status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bson import ObjectId
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mongostore.__main__ import main
+from mongostore.cli import database
+from mongostore.cli.render import to_json_value
+from securecookie import GobSerializer, JSONSerializer, NopSerializer, SecureCookie
+from tests.support.vectors import document, typed_to_python, vectors
+
+ROOT = Path(__file__).resolve().parent.parent
+HASH_HEX = "3620aa3eb47aa0ad432080dcf6f929b8bab18ec323bf4f162576d83c12d408bf"
+BLOCK_HEX = "48673ac646963cf270462112ff1eb3ff5be4311efa2bed4730fd70f9dc623234"
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """``main(argv)`` and what it wrote: (status, stdout, stderr)."""
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def assert_one_line_error(err: str) -> None:
+    assert err.endswith("\n")
+    assert err.count("\n") == 1, err
+    assert "Traceback" not in err
+
+
+# --- the entry point -------------------------------------------------------------------------
+
+
+def test_python_dash_m_help_runs_as_a_subprocess_and_lists_every_command() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "mongostore", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    for command in ("keygen", "decode", "count", "clean", "expire", "indexes", "demo"):
+        assert command in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "command", ["keygen", "decode", "count", "clean", "expire", "indexes", "demo"]
+)
+def test_every_command_has_help(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    status, out, _ = run_cli(capsys, command, "--help")
+    assert status == 0
+    assert out.startswith(f"usage: mongostore {command}")
+
+
+def test_missing_command_is_one_line_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run_cli(capsys)
+    assert status == 2
+    assert out == ""
+    assert_one_line_error(err)
+    assert "required" in err
+
+
+def test_unknown_option_is_one_line_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_cli(capsys, "keygen", "--bogus")
+    assert status == 2
+    assert_one_line_error(err)
+    assert "--bogus" in err
+
+
+# --- keygen ----------------------------------------------------------------------------------
+
+
+def parse_env_lines(out: str) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in out.splitlines())
+
+
+def test_keygen_defaults_to_a_32_byte_hash_key_and_an_aes256_block_key(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, _ = run_cli(capsys, "keygen")
+    assert status == 0
+    keys = parse_env_lines(out)
+    assert len(bytes.fromhex(keys["MONGOSTORE_HASH_KEY"])) == 32
+    assert len(bytes.fromhex(keys["MONGOSTORE_BLOCK_KEY"])) == 32
+
+
+@pytest.mark.parametrize(("hash_bytes", "block_bytes"), [(64, 16), (32, 24), (64, 32)])
+def test_keygen_honours_requested_key_sizes(
+    capsys: pytest.CaptureFixture[str], hash_bytes: int, block_bytes: int
+) -> None:
+    _, out, _ = run_cli(
+        capsys, "keygen", "--hash-bytes", str(hash_bytes), "--block-bytes", str(block_bytes)
+    )
+    keys = parse_env_lines(out)
+    assert len(bytes.fromhex(keys["MONGOSTORE_HASH_KEY"])) == hash_bytes
+    assert len(bytes.fromhex(keys["MONGOSTORE_BLOCK_KEY"])) == block_bytes
+
+
+def test_keygen_block_bytes_zero_prints_only_a_hash_key(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, out, _ = run_cli(capsys, "keygen", "--block-bytes", "0")
+    assert list(parse_env_lines(out)) == ["MONGOSTORE_HASH_KEY"]
+
+
+def test_keygen_gives_different_keys_each_run(capsys: pytest.CaptureFixture[str]) -> None:
+    _, first, _ = run_cli(capsys, "keygen")
+    _, second, _ = run_cli(capsys, "keygen")
+    assert first != second
+
+
+def test_keygen_rejects_an_unsupported_size(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_cli(capsys, "keygen", "--block-bytes", "20")
+    assert status == 2
+    assert_one_line_error(err)
+    assert "--block-bytes" in err
+
+
+# --- decode ----------------------------------------------------------------------------------
+
+DECODE_VECTORS = [
+    v for v in vectors("encode_decode") if v.get("codecs") is None and v["hash"] == "sha256"
+]
+
+
+def canonical(rendered: Any) -> Any:
+    """Rendered JSON with every ``$map`` pair list sorted: Go's map order has no meaning."""
+    if isinstance(rendered, list):
+        return [canonical(item) for item in rendered]
+    if isinstance(rendered, dict):
+        if set(rendered) == {"$map"}:
+            pairs = [canonical(pair) for pair in rendered["$map"]]
+            return {"$map": sorted(pairs, key=lambda pair: json.dumps(pair, sort_keys=True))}
+        return {key: canonical(item) for key, item in rendered.items()}
+    return rendered
+
+
+def assert_prints_vector_value(out: str, vec: dict[str, Any]) -> None:
+    expected = to_json_value(typed_to_python(vec["expect"]["value"]))
+    assert canonical(json.loads(out)) == canonical(expected)
+
+
+def vector_args(vec: dict[str, Any]) -> list[str]:
+    args = ["decode", "--name", vec["name"], "--hash-key", vec["hash_key_hex"]]
+    if vec["block_key_hex"]:
+        args += ["--block-key", vec["block_key_hex"]]
+    return [*args, "--serializer", vec["serializer"], "--max-age", "0", vec["encoded"]]
+
+
+@pytest.mark.parametrize("vec", DECODE_VECTORS, ids=[v["id"] for v in DECODE_VECTORS])
+def test_decode_prints_go_cookies_as_json(
+    capsys: pytest.CaptureFixture[str], vec: dict[str, Any]
+) -> None:
+    status, out, err = run_cli(capsys, *vector_args(vec))
+    assert status == 0, err
+
+    assert_prints_vector_value(out, vec)
+
+
+def test_decode_renders_bytes_dates_and_int_keys_of_a_go_session() -> None:
+
+    value = {
+        "raw": b"\x00\x01|\xfe\xff",
+        "login": dt.datetime(2024, 3, 1, 12, 30, 45, 123456, tzinfo=dt.UTC),
+        42: "int key",
+        "z": complex(1, -2),
+        "nan": float("nan"),
+    }
+    rendered = to_json_value(value)
+    assert rendered == {
+        "$map": [
+            ["raw", {"$bytes": "AAF8/v8="}],
+            ["login", {"$date": "2024-03-01T12:30:45.123456+00:00"}],
+            [42, "int key"],
+            ["z", {"$complex": [1.0, -2.0]}],
+            ["nan", {"$float": "NaN"}],
+        ]
+    }
+
+
+def test_render_uses_pair_form_when_a_key_looks_like_a_tag() -> None:
+
+    assert to_json_value({"$bytes": "x"}) == {"$map": [["$bytes", "x"]]}
+    assert to_json_value({"a": [1, (2, None)]}) == {"a": [1, [2, None]]}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats()
+        | st.text()
+        | st.binary()
+        | st.complex_numbers()
+        | st.datetimes(timezones=st.just(dt.UTC)),
+        lambda inner: (
+            st.lists(inner, max_size=4)
+            | st.dictionaries(st.text() | st.integers(), inner, max_size=4)
+        ),
+        max_leaves=12,
+    )
+)
+def test_render_turns_any_session_value_into_strict_json(value: Any) -> None:
+    rendered = to_json_value(value)
+    text = json.dumps(rendered, allow_nan=False)  # raises on anything JSON cannot hold
+    assert json.loads(text) == rendered
+
+
+def test_decode_with_rotated_keys_tries_each_pair_in_order(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    vec = next(v for v in vectors("rotation") if v["id"].endswith("old_pair_decoded_by_new_old"))
+    meta_keys = key_table()
+    status, out, err = run_cli(
+        capsys,
+        "decode",
+        "--name",
+        vec["name"],
+        "--hash-key",
+        meta_keys["NewHash"],
+        "--block-key",
+        meta_keys["NewBlock"],
+        "--hash-key",
+        meta_keys["OldHash"],
+        "--block-key",
+        meta_keys["OldBlock"],
+        "--max-age",
+        "0",
+        vec["encoded"],
+    )
+    assert status == 0, err
+
+    assert_prints_vector_value(out, vec)
+
+
+def key_table() -> dict[str, str]:
+    table: dict[str, str] = document()["meta"]["keys"]["public"]
+    return table
+
+
+def test_decode_with_the_wrong_key_prints_the_error_with_its_flags(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    vec = DECODE_VECTORS[0]
+    args = vector_args(vec)
+    args[args.index("--hash-key") + 1] = "00" * 32
+    status, out, err = run_cli(capsys, *args)
+    assert status == 1
+    assert out == ""
+    assert_one_line_error(err)
+    assert err.startswith("securecookie: the value is not valid")
+    assert "[usage=false decode=true internal=false]" in err
+
+
+def cookie_at(vec: dict[str, Any], timestamp: int) -> str:
+    """The vector's hash-only cookie re-signed as if encoded at ``timestamp`` (README layout)."""
+    date = str(timestamp).encode()
+    value = vec["layout"]["value_b64url"].encode()
+    mac = hmac.new(
+        bytes.fromhex(vec["hash_key_hex"]),
+        b"%s|%s|%s" % (vec["name"].encode(), date, value),
+        hashlib.sha256,
+    ).digest()
+    return base64.urlsafe_b64encode(b"%s|%s|%s" % (date, value, mac)).decode()
+
+
+SID_VECTOR = next(v for v in DECODE_VECTORS if v["id"].endswith("gob-sha256-hashonly-sid"))
+THIRTY_DAYS = 30 * 86400
+
+
+@pytest.mark.parametrize(("age", "accepted"), [(THIRTY_DAYS - 60, True), (THIRTY_DAYS + 60, False)])
+def test_decode_applies_securecookie_default_max_age_of_30_days(
+    capsys: pytest.CaptureFixture[str], age: int, accepted: bool
+) -> None:
+    cookie = cookie_at(SID_VECTOR, int(time.time()) - age)
+    status, out, err = run_cli(
+        capsys, "decode", "--name", "session", "--hash-key", SID_VECTOR["hash_key_hex"], cookie
+    )
+    if accepted:
+        assert (status, json.loads(out)) == (0, "5ed0e4be448c4dd1274c31e3")
+    else:
+        assert status == 1
+        assert err.startswith("securecookie: expired timestamp")
+
+
+def test_decode_max_age_option_overrides_the_default(capsys: pytest.CaptureFixture[str]) -> None:
+    cookie = cookie_at(SID_VECTOR, int(time.time()) - 120)
+    base = ["decode", "--name", "session", "--hash-key", SID_VECTOR["hash_key_hex"]]
+    assert run_cli(capsys, *base, "--max-age", "60", cookie)[0] == 1
+    assert run_cli(capsys, *base, "--max-age", "180", cookie)[0] == 0
+    old = cookie_at(SID_VECTOR, int(time.time()) - 10 * THIRTY_DAYS)
+    assert run_cli(capsys, *base, "--max-age", "0", old)[0] == 0
+
+
+def test_decode_with_the_wrong_name_is_rejected(capsys: pytest.CaptureFixture[str]) -> None:
+    vec = DECODE_VECTORS[0]
+    args = vector_args(vec)
+    args[args.index("--name") + 1] = "other"
+    status, _, err = run_cli(capsys, *args)
+    assert status == 1
+    assert "decode=true" in err
+
+
+def test_decode_of_garbage_is_a_decode_error(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_cli(capsys, "decode", "--name", "s", "--hash-key", HASH_HEX, "%%%")
+    assert status == 1
+    assert_one_line_error(err)
+    assert "decode=true" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--hash-key", "zz"], "--hash-key: not a hex string"),
+        (["--hash-key", ""], "--hash-key: the key is empty"),
+        (["--hash-key", HASH_HEX, "--block-key", "00" * 5], "must be 16, 24 or 32 bytes"),
+        (["--block-key", BLOCK_HEX, "--hash-key", HASH_HEX], "must follow the --hash-key"),
+        (
+            ["--hash-key", HASH_HEX, "--block-key", BLOCK_HEX, "--block-key", BLOCK_HEX],
+            "given twice",
+        ),
+        ([], "--hash-key"),
+        (["--hash-key", HASH_HEX, "--serializer", "xml"], "invalid choice"),
+        (["--hash-key", HASH_HEX, "--max-age", "-1"], "--max-age"),
+    ],
+)
+def test_decode_rejects_malformed_keys_and_options_in_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    status, out, err = run_cli(capsys, "decode", "--name", "s", *argv, "value")
+    assert status == 2
+    assert out == ""
+    assert_one_line_error(err)
+    assert message in err
+
+
+def test_decode_hash_only_pair_between_encrypted_pairs_keeps_its_place(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+
+    hash_only = (
+        SecureCookie(bytes.fromhex("11" * 32))
+        .set_serializer(GobSerializer())
+        .encode("s", {"k": "v"})
+    )
+    status, out, err = run_cli(
+        capsys,
+        "decode",
+        "--name",
+        "s",
+        "--hash-key",
+        HASH_HEX,
+        "--block-key",
+        BLOCK_HEX,
+        "--hash-key",
+        "11" * 32,
+        hash_only,
+    )
+    assert status == 0, err
+    assert json.loads(out) == {"k": "v"}
+
+
+def test_decode_supports_json_and_nop_serializers(capsys: pytest.CaptureFixture[str]) -> None:
+
+    codec = SecureCookie(bytes.fromhex(HASH_HEX)).set_serializer(JSONSerializer())
+    status, out, _ = run_cli(
+        capsys,
+        *("decode", "--name", "s", "--hash-key", HASH_HEX, "--serializer", "json"),
+        codec.encode("s", {"n": 1}),
+    )
+    assert (status, json.loads(out)) == (0, {"n": 1})
+
+    codec = SecureCookie(bytes.fromhex(HASH_HEX)).set_serializer(NopSerializer())
+    status, out, _ = run_cli(
+        capsys,
+        *("decode", "--name", "s", "--hash-key", HASH_HEX, "--serializer", "nop"),
+        codec.encode("s", b"\xff\x00"),
+    )
+    assert (status, json.loads(out)) == (0, {"$bytes": "/wA="})
+
+
+def test_decode_sha512_cookies_with_hash_func_option(capsys: pytest.CaptureFixture[str]) -> None:
+    vec = next(
+        v
+        for v in vectors("encode_decode")
+        if v["hash"] == "sha512" and v["serializer"] == "gob" and not v["block_key_hex"]
+    )
+    args = [*vector_args(vec)[:-1], "--hash-func", "sha512", vec["encoded"]]
+    status, out, err = run_cli(capsys, *args)
+    assert status == 0, err
+
+    assert_prints_vector_value(out, vec)
+
+
+# --- database commands -------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli_db(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[list[str], Any]]:
+    """Connection arguments for the CLI and the database they reach.
+
+    mongomock by default (the CLI's client factory is swapped for one shared
+    mongomock client); a real server, in a throwaway database, when
+    ``MONGODB_URI`` is set.
+    """
+    name = f"cli_test_{uuid.uuid4().hex[:12]}"
+    uri = os.environ.get("MONGODB_URI")
+    if uri:
+        import pymongo
+
+        client: Any = pymongo.MongoClient(uri, serverSelectionTimeoutMS=5000)
+    else:
+        import mongomock
+
+        client = mongomock.MongoClient()
+        monkeypatch.setattr(database, "client_factory", lambda *_a, **_k: client)
+        uri = "mongodb://mongomock.invalid:27017"
+    try:
+        yield ["--uri", uri, "--db", name], client[name]
+    finally:
+        client.drop_database(name)
+
+
+def insert_session(db: Any, *, expires_in: int, **fields: Any) -> ObjectId:
+    """A session document as the Go store writes it (data need not decode for these commands)."""
+    expires = int(time.time()) + expires_in
+    doc = {
+        "_id": ObjectId(),
+        "data": "unused",
+        "expires": expires,
+        "expires_at": dt.datetime.fromtimestamp(expires, dt.UTC),
+        **fields,
+    }
+    db["session"].insert_one(doc)
+    oid: ObjectId = doc["_id"]
+    return oid
+
+
+def test_count_prints_the_number_of_unexpired_sessions(
+    capsys: pytest.CaptureFixture[str], cli_db: tuple[list[str], Any]
+) -> None:
+    conn, db = cli_db
+    insert_session(db, expires_in=3600)
+    insert_session(db, expires_in=3600)
+    insert_session(db, expires_in=-10)
+    status, out, err = run_cli(capsys, "count", *conn)
+    assert status == 0, err
+    assert out == "2\n"
+
+
+def test_clean_deletes_only_expired_sessions(
+    capsys: pytest.CaptureFixture[str], cli_db: tuple[list[str], Any]
+) -> None:
+    conn, db = cli_db
+    live = insert_session(db, expires_in=3600)
+    insert_session(db, expires_in=-10)
+    insert_session(db, expires_in=-99999)
+    status, out, err = run_cli(capsys, "clean", *conn)
+    assert status == 0, err
+    assert out == "deleted 2 expired session(s)\n"
+    assert [d["_id"] for d in db["session"].find()] == [live]
+
+
+def test_expire_deletes_the_sessions_of_one_user_and_provider(
+    capsys: pytest.CaptureFixture[str], cli_db: tuple[list[str], Any]
+) -> None:
+    conn, db = cli_db
+    insert_session(db, expires_in=3600, user="alice", provider="github")
+    insert_session(db, expires_in=3600, user="alice", provider="github")
+    keep_other_provider = insert_session(db, expires_in=3600, user="alice", provider="google")
+    keep_other_user = insert_session(db, expires_in=3600, user="bob", provider="github")
+    status, out, err = run_cli(capsys, "expire", *conn, "--user", "alice", "--provider", "github")
+    assert status == 0, err
+    assert out == "deleted 2 session(s) of user 'alice'\n"
+    assert {d["_id"] for d in db["session"].find()} == {keep_other_provider, keep_other_user}
+
+
+def test_expire_requires_a_user(
+    capsys: pytest.CaptureFixture[str], cli_db: tuple[list[str], Any]
+) -> None:
+    conn, _ = cli_db
+    status, _, err = run_cli(capsys, "expire", *conn)
+    assert status == 2
+    assert_one_line_error(err)
+    assert "--user" in err
+
+
+def test_indexes_creates_the_store_indexes_and_is_idempotent(
+    capsys: pytest.CaptureFixture[str], cli_db: tuple[list[str], Any]
+) -> None:
+    conn, db = cli_db
+    status, first, err = run_cli(capsys, "indexes", *conn)
+    assert status == 0, err
+    status, second, _ = run_cli(capsys, "indexes", *conn)
+    assert status == 0
+    assert first == second
+    info = db["session"].index_information()
+    keys = {tuple(field for field, _ in spec["key"]) for spec in info.values()}
+    assert {("expires_at",), ("expires",), ("user", "provider")} <= keys
+    assert "expireAfterSeconds 0" in first
+
+
+def test_collection_option_selects_another_collection(
+    capsys: pytest.CaptureFixture[str], cli_db: tuple[list[str], Any]
+) -> None:
+    conn, db = cli_db
+    db["other"].insert_one({"_id": ObjectId(), "data": "x", "expires": int(time.time()) + 60})
+    status, out, _ = run_cli(capsys, "count", *conn, "--collection", "other")
+    assert (status, out) == (0, "1\n")
+
+
+def test_database_commands_without_uri_fail_in_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MONGODB_URI", raising=False)
+    status, _, err = run_cli(capsys, "count", "--db", "x")
+    assert status == 2
+    assert_one_line_error(err)
+    assert "no MongoDB URI" in err
+
+
+def test_database_name_defaults_to_the_one_in_the_uri(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mongomock
+
+    client = mongomock.MongoClient("mongodb://mongomock.invalid/named_in_uri")
+    monkeypatch.setattr(database, "client_factory", lambda *_a, **_k: client)
+    client["named_in_uri"]["session"].insert_one({"data": "x", "expires": int(time.time()) + 60})
+    status, out, err = run_cli(capsys, "count", "--uri", "mongodb://mongomock.invalid/named_in_uri")
+    assert (status, out) == (0, "1\n"), err
+
+
+def test_database_commands_without_a_database_name_fail_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, _, err = run_cli(capsys, "count", "--uri", "mongodb://127.0.0.1:1")
+    assert status == 2
+    assert_one_line_error(err)
+    assert "pass --db" in err
+
+
+def test_malformed_uri_fails_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_cli(capsys, "count", "--uri", "http://user:hunter2@x", "--db", "d")
+    assert status == 2
+    assert_one_line_error(err)
+    assert "bad MongoDB URI" in err
+    assert "hunter2" not in err
+
+
+@pytest.mark.parametrize("command", ["count", "clean", "indexes", "expire"])
+def test_unreachable_database_fails_fast_in_one_line(
+    capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    extra = ["--user", "u"] if command == "expire" else []
+    started = time.monotonic()
+    status, out, err = run_cli(
+        capsys,
+        command,
+        *("--uri", "mongodb://user:hunter2@127.0.0.1:1/sessions", "--timeout", "0.3"),
+        *extra,
+    )
+    assert time.monotonic() - started < 10
+    assert status == 1
+    assert out == ""
+    assert_one_line_error(err)
+    assert "cannot reach MongoDB at mongodb://***@127.0.0.1:1/sessions within 0.3s" in err
+    assert "hunter2" not in err
+
+
+# --- demo ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_serving(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the demo server stop at once, as if Ctrl-C was pressed when it started."""
+    from werkzeug.serving import BaseWSGIServer
+
+    def interrupted(self: BaseWSGIServer, poll_interval: float = 0.5) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(BaseWSGIServer, "serve_forever", interrupted)
+
+
+@pytest.mark.usefixtures("no_serving")
+def test_demo_without_uri_announces_the_in_memory_backend_and_random_keys(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MONGODB_URI", raising=False)
+    monkeypatch.delenv("MONGOSTORE_HASH_KEY", raising=False)
+    status, out, err = run_cli(capsys, "demo", "--port", "0")
+    assert status == 0, err
+    assert "in-memory mongomock database" in out
+    assert "random keys for this run" in out
+    assert re.search(r"serving on http://127\.0\.0\.1:\d+/", out)
+    assert out.rstrip().endswith("stopped")
+
+
+@pytest.mark.usefixtures("no_serving")
+def test_demo_takes_keys_from_the_environment(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MONGODB_URI", raising=False)
+    monkeypatch.setenv("MONGOSTORE_HASH_KEY", HASH_HEX)
+    monkeypatch.setenv("MONGOSTORE_BLOCK_KEY", BLOCK_HEX)
+    status, out, _ = run_cli(capsys, "demo", "--port", "0")
+    assert status == 0
+    assert "keys from $MONGOSTORE_HASH_KEY" in out
+
+
+def test_demo_rejects_a_malformed_key_from_the_environment(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MONGODB_URI", raising=False)
+    monkeypatch.setenv("MONGOSTORE_HASH_KEY", "not hex")
+    status, _, err = run_cli(capsys, "demo", "--port", "0")
+    assert status == 2
+    assert_one_line_error(err)
+    assert "MONGOSTORE_HASH_KEY: not a hex string" in err
+
+
+def test_demo_without_mongomock_says_how_to_install_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MONGODB_URI", raising=False)
+    monkeypatch.setitem(sys.modules, "mongomock", None)  # makes the import fail
+    status, _, err = run_cli(capsys, "demo", "--port", "0")
+    assert status == 1
+    assert_one_line_error(err)
+    assert "pip install 'mongostore[demo]'" in err
+    assert "--uri" in err
+
+
+def test_demo_on_a_busy_port_fails_in_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MONGODB_URI", raising=False)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        status, _, err = run_cli(capsys, "demo", "--port", str(port))
+    assert status == 1
+    assert_one_line_error(err)
+    assert f"cannot listen on 127.0.0.1:{port}" in err
+
+
+def test_demo_with_an_unreachable_database_fails_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, _, err = run_cli(
+        capsys, "demo", "--uri", "mongodb://127.0.0.1:1", "--timeout", "0.3", "--port", "0"
+    )
+    assert status == 1
+    assert_one_line_error(err)
+    assert "cannot reach MongoDB" in err
+
+
+def test_demo_rejects_an_out_of_range_port(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_cli(capsys, "demo", "--port", "70000")
+    assert status == 2
+    assert_one_line_error(err)
