@@ -104,3 +104,17 @@ def go_decode(go_interop_binary: Path) -> GoCall:
 def go_encode(go_interop_binary: Path) -> GoCall:
     """Encode a batch of typed values with the real Go ``SecureCookie.Encode``."""
     return _runner(go_interop_binary, "encode")
+
+
+def pytest_report_header() -> str:
+    """Say in the test output whether the Go interop checks can run here."""
+    go = shutil.which("go")
+    if go is None:
+        return "go interop: SKIPPED (no go on PATH; scripts/test.sh installs it as root)"
+    try:
+        version = subprocess.run(
+            [go, "version"], capture_output=True, text=True, timeout=30, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError) as err:
+        return f"go interop: go at {go} does not run ({err})"
+    return f"go interop: {version}, gorilla from {GOPATH}"
