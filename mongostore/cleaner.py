@@ -25,9 +25,11 @@ CleanFunc = Callable[[], int]
 
 
 class InvalidIntervalError(Error, ValueError):
-    """The clean interval is not a positive, finite number of seconds.
+    """The clean interval is not a positive number of seconds a thread can wait.
 
-    Go's ``time.NewTicker`` panics on a non-positive duration; we raise before starting.
+    Go's ``time.NewTicker`` panics on a non-positive duration; we raise before
+    starting. Longer than ``threading.TIMEOUT_MAX`` (about 292 years) is refused
+    too: ``Event.wait`` would raise OverflowError inside the loop.
     """
 
     def __init__(self, interval: object) -> None:
@@ -42,8 +44,11 @@ def validate_interval(interval: object) -> float:
     """``interval`` as float seconds; :class:`InvalidIntervalError` when unusable."""
     if isinstance(interval, bool) or not isinstance(interval, int | float):
         raise InvalidIntervalError(interval)
-    seconds = float(interval)
-    if not (seconds > 0 and math.isfinite(seconds)):
+    try:
+        seconds = float(interval)
+    except OverflowError:  # an int too large for a float
+        raise InvalidIntervalError(interval) from None
+    if not (seconds > 0 and math.isfinite(seconds) and seconds <= threading.TIMEOUT_MAX):
         raise InvalidIntervalError(interval)
     return seconds
 

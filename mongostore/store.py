@@ -214,22 +214,24 @@ class MongoStore(CodecStore):
         """Insert or update the session's document; the Set-Cookie header to send after it."""
         now = math.floor(self.now())
         expires = now + session.options.max_age
+        # The ID is chosen here, not by the server, so the cookie is built
+        # before any write: an encode failure never leaves an orphan document,
+        # and its options check (max age within Go's range) runs before the
+        # document's date is computed from that max age.
+        inserting = not session.id
+        object_id = ObjectId() if inserting else self._object_id(session.id)
+        session_id = str(object_id) if inserting else session.id
+        header = self._cookie_header(session, session_id, now)
         data = securecookie.encode_multi(session.name, session.values, *self.codecs)
         fields = documents.document_fields(data, expires, session.values)
-        if not session.id:
-            object_id = ObjectId()
-            # The ID is chosen here, not by the server, so the cookie is encoded
-            # before the insert: an encode failure never leaves an orphan document.
-            header = self._cookie_header(session, str(object_id), now)
+        if inserting:
             try:
                 self.collection.insert_one({FIELD_ID: object_id, **fields})
             except PyMongoError as err:
                 _add_context(err, f"inserting session {session.name!r}", self.collection)
                 raise
-            session.id = str(object_id)
+            session.id = session_id
             return header
-        object_id = self._object_id(session.id)
-        header = self._cookie_header(session, session.id, now)
         update = documents.update_spec(fields, documents.absent_value_fields(session.values))
         try:
             # Go matches the _id alone; we also require the document to be live,

@@ -64,6 +64,22 @@ class TestInterval:
         with pytest.raises(InvalidIntervalError):
             run_auto_clean(CountingClean(), 0, threading.Event(), threading.Lock())
 
+    @pytest.mark.parametrize(
+        "interval",
+        [threading.TIMEOUT_MAX * 2, 1e300, 10**30, 10**400],
+        ids=["twice-timeout-max", "1e300", "int-1e30", "int-1e400"],
+    )
+    def test_an_interval_no_wait_can_take_is_rejected(self, interval: float) -> None:
+        # Event.wait raises OverflowError beyond TIMEOUT_MAX: in the thread form
+        # that would kill the loop silently, so it is refused up front.
+        with pytest.raises(InvalidIntervalError):
+            validate_interval(interval)
+        with pytest.raises(InvalidIntervalError):
+            AutoCleanThread(CountingClean(), interval, threading.Lock())
+
+    def test_the_longest_waitable_interval_is_accepted(self) -> None:
+        assert validate_interval(threading.TIMEOUT_MAX) == threading.TIMEOUT_MAX
+
 
 class TestBlockingLoop:
     def test_cleans_every_interval_until_stop_is_set(self) -> None:

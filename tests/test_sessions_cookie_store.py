@@ -14,6 +14,7 @@ from mongostore.http import HeaderList
 from mongostore.sessions import (
     CookieStore,
     InvalidCookieNameError,
+    InvalidOptionsError,
     MultiError,
     Options,
     get_registry,
@@ -179,6 +180,20 @@ def test_max_length_limits_every_codec() -> None:
     session.values["big"] = "x" * 200
     with pytest.raises(securecookie.Error, match="too long"):
         session.save(_request(), Response())
+
+
+@pytest.mark.parametrize("bad", ["10", 10.5, None, True])
+def test_max_age_rejects_a_non_int_and_changes_nothing(bad: Any) -> None:
+    # Options and codecs move together or not at all: a half-applied max age
+    # would break every later request with an error far from its cause.
+    store = CookieStore(b"k")
+    with pytest.raises(InvalidOptionsError):
+        store.max_age(bad)
+    assert store.options.max_age == 86400 * 30
+    request = _request()
+    store.get(request, "s").values["v"] = 1
+    [header] = _save_all(request)
+    assert store.new(_request(_cookie_pair(header)), "s").values == {"v": 1}
 
 
 def test_negative_max_age_still_encodes_the_values_into_the_deleting_cookie() -> None:

@@ -243,6 +243,34 @@ def test_writes_leave_no_temporary_files(tmp_path: Path) -> None:
     assert len(_session_files(tmp_path)) == 5
 
 
+def test_a_write_that_fails_before_the_rename_keeps_the_old_file_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = FilesystemStore(tmp_path, b"k")
+    request = _request()
+    session = store.get(request, "s")
+    session.values["v"] = "old"
+    _save_all(request)
+    [file] = _session_files(tmp_path)
+    before = file.read_text()
+
+    def crash(src: Any, dst: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("mongostore.sessions.filesystem_store.os.replace", crash)
+    session.values["v"] = "new" * 100
+    response = Response()
+    with pytest.raises(OSError, match="No space left"):
+        store.save(request, response, session)
+    monkeypatch.undo()
+    assert response.headers.getlist("Set-Cookie") == []
+    assert [path.name for path in tmp_path.iterdir()] == [file.name]  # temp file removed
+    assert file.read_text() == before
+    assert store.new(
+        _request(f"s={securecookie.encode_multi('s', session.id, *store.codecs)}"), "s"
+    ).values == {"v": "old"}
+
+
 def test_one_store_from_eight_threads_keeps_every_session_apart(tmp_path: Path) -> None:
     store = FilesystemStore(tmp_path, b"h" * 32, b"b" * 16)
     failures: list[BaseException] = []

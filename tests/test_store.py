@@ -512,6 +512,23 @@ class TestSaveSemantics:
         assert parse_set_cookie(header) == (NAME, "", expected_attributes)
         assert session.id == ""
 
+    @pytest.mark.parametrize("existing", [False, True], ids=["insert", "update"])
+    def test_a_max_age_beyond_gos_range_is_a_typed_error_before_any_write(
+        self, store: MongoStore, recorder: RecordingCollection, existing: bool
+    ) -> None:
+        session = store.new(cookie_request(), NAME)
+        if existing:
+            session.id = insert_session(store, {"n": 1})
+        before = list(raw(store).find({}))
+        recorder.calls.clear()
+        session.options.max_age = 10**12  # past year 9999: no BSON date, no Go Duration
+        writer, headers = response()
+        with pytest.raises(sessions.InvalidOptionsError):
+            store.save(cookie_request(), writer, session)
+        assert recorder.calls == []
+        assert set_cookie_headers(headers) == []
+        assert list(raw(store).find({})) == before
+
     def test_deleting_a_never_saved_session_touches_no_document(
         self, store: MongoStore, recorder: RecordingCollection
     ) -> None:
@@ -750,6 +767,31 @@ class TestMaintenance:
                 threading.Event().wait(0.01)
         assert not handle.is_alive()
         assert [str(d["_id"]) for d in raw(store).find({})] == [live]
+
+    def test_a_second_background_cleaner_of_the_same_store_ends_at_once(
+        self, store: MongoStore, mongo_database: Any
+    ) -> None:
+        first = store.start_auto_clean_thread(60)
+        second = store.start_auto_clean_thread(60)
+        try:
+            for _ in range(500):
+                if first.is_alive() != second.is_alive():
+                    break
+                threading.Event().wait(0.01)
+            assert first.is_alive() != second.is_alive()  # exactly one loop runs
+            # Another store has its own loop, even on the same collection.
+            other = MongoStore(mongo_database, KEY).start_auto_clean_thread(60)
+            assert other.is_alive()
+            other.stop(5)
+        finally:
+            first.stop(5)
+            second.stop(5)
+        assert not first.is_alive()
+        assert not second.is_alive()
+        # Once stopped, the store can start a loop again.
+        with store.start_auto_clean_thread(60) as again:
+            assert again.is_alive()
+        assert not again.is_alive()
 
     def test_auto_clean_rejects_a_bad_interval(self, store: MongoStore) -> None:
         with pytest.raises(InvalidIntervalError):

@@ -7,7 +7,7 @@ from typing import Any
 
 import securecookie
 from mongostore.http import RequestLike, ResponseLike
-from mongostore.sessions.options import Options
+from mongostore.sessions.options import Options, validate_max_age
 from mongostore.sessions.registry import get_registry
 from mongostore.sessions.session import Session, new_session
 
@@ -51,6 +51,8 @@ class CodecStore(abc.ABC):
 
     def max_age(self, seconds: int) -> None:
         """Set the options' max age and every codec's max age together (Go's ``MaxAge``)."""
+        # Checked first, so a bad value changes neither the options nor the codecs.
+        validate_max_age(seconds)
         self.options.max_age = seconds
         for codec in self.codecs:
             # Go type-asserts *securecookie.SecureCookie; other codecs are left alone.

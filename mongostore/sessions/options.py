@@ -50,11 +50,16 @@ def validate(options: Options) -> None:
             f"sessions: same_site must be None or one of {', '.join(SAME_SITE_VALUES)}; "
             f"got {options.same_site!r}"
         )
-    if isinstance(options.max_age, bool) or not isinstance(options.max_age, int):
-        raise InvalidOptionsError(
-            f"sessions: max_age must be an int number of seconds; got {options.max_age!r}"
-        )
+    validate_max_age(options.max_age)
     for field in ("path", "domain"):
         value = getattr(options, field)
         if not isinstance(value, str):
             raise InvalidOptionsError(f"sessions: {field} must be a str; got {value!r}")
+
+
+def validate_max_age(max_age: object) -> None:
+    """Raise :class:`InvalidOptionsError` unless ``max_age`` is an int (not a bool)."""
+    if isinstance(max_age, bool) or not isinstance(max_age, int):
+        raise InvalidOptionsError(
+            f"sessions: max_age must be an int number of seconds; got {max_age!r}"
+        )
