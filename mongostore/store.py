@@ -12,7 +12,7 @@ import contextlib
 import math
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, cast
 
 from bson import ObjectId
@@ -61,6 +61,34 @@ class SessionNotFoundError(Error, LookupError):
     def __init__(self, session_id: str) -> None:
         self.session_id = session_id
         super().__init__(f"fail to modify session : session {session_id} not found")
+
+
+class InvalidUserFilterError(Error, ValueError):
+    """A user or provider given to an expire method holds a MongoDB query operator.
+
+    ``{"$ne": None}`` from untrusted input would match, and log out, every
+    user; such values are refused before any query is sent.
+    """
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+        super().__init__(
+            f"mongostore: user/provider must be a plain value, not a query operator: {value!r}"
+        )
+
+
+def _plain_match_value(value: Any) -> Any:
+    """``value`` unchanged, after checking no nested mapping key starts with ``$``."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Mapping):
+            if any(isinstance(k, str) and k.startswith("$") for k in item):
+                raise InvalidUserFilterError(value)
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+    return value
 
 
 def resolve_collection(database: object, name: str) -> SessionCollection:
@@ -278,7 +306,8 @@ class MongoStore(CodecStore):
 
     def expire_sessions(self, user: Any, provider: Any) -> int:
         """Delete every session of ``user`` at ``provider`` (log out everywhere); the count."""
-        result = self.collection.delete_many({FIELD_USER: user, FIELD_PROVIDER: provider})
+        query = {FIELD_USER: _plain_match_value(user), FIELD_PROVIDER: _plain_match_value(provider)}
+        result = self.collection.delete_many(query)
         return result.deleted_count
 
     def expire_sessions_by_user_ids(self, ids: Iterable[Any]) -> int:
@@ -286,7 +315,7 @@ class MongoStore(CodecStore):
         if isinstance(ids, str | bytes):
             # A str is iterable too; expanding it into characters would be a silent bug.
             raise TypeError(f"expire_sessions_by_user_ids takes a collection of IDs, not {ids!r}")
-        id_list = list(ids)
+        id_list = [_plain_match_value(user_id) for user_id in ids]
         if not id_list:
             return 0
         result = self.collection.delete_many({FIELD_USER: {"$in": id_list}})

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from bson import ObjectId
 
+import mongostore.errors
 import securecookie
 from mongostore import sessions
 from mongostore.cleaner import InvalidIntervalError
@@ -20,6 +21,7 @@ from mongostore.sessions import Options, Session
 from mongostore.store import (
     InvalidDatabaseError,
     InvalidSessionIdError,
+    InvalidUserFilterError,
     MongoStore,
     SessionNotFoundError,
     new_store,
@@ -670,6 +672,41 @@ class TestMaintenance:
         assert store.expire_sessions_by_user_ids(["a", "b", "zzz"]) == 3
         assert store.expire_sessions_by_user_ids(iter(["c"])) == 1
         assert raw(store).count_documents({}) == 1
+
+    @pytest.mark.parametrize(
+        ("user", "provider"),
+        [
+            ({"$ne": None}, "github"),
+            ("alice", {"$exists": True}),
+            ({"$gt": ""}, {"$gt": ""}),
+            ({"nested": {"$ne": 1}, "$or": []}, "github"),
+        ],
+    )
+    def test_expire_sessions_refuses_query_operators_and_deletes_nothing(
+        self, store: MongoStore, user: Any, provider: Any
+    ) -> None:
+        # Untrusted input such as {"$ne": None} would otherwise match every user.
+        self.save_as(store, user="alice", provider="github")
+        self.save_as(store, user="bob", provider="github")
+        with pytest.raises(InvalidUserFilterError) as excinfo:
+            store.expire_sessions(user, provider)
+        assert isinstance(excinfo.value, mongostore.errors.Error)
+        assert raw(store).count_documents({}) == 2
+
+    def test_expire_sessions_by_user_ids_refuses_query_operators_and_deletes_nothing(
+        self, store: MongoStore
+    ) -> None:
+        self.save_as(store, user="alice")
+        with pytest.raises(InvalidUserFilterError):
+            store.expire_sessions_by_user_ids(["bob", {"$ne": None}])
+        assert raw(store).count_documents({}) == 1
+
+    def test_expire_sessions_matches_plain_dict_users_by_equality(self, store: MongoStore) -> None:
+        # A user stored as a document without operator keys is still an exact match.
+        self.save_as(store, user={"id": 7, "org": "acme"}, provider="sso")
+        self.save_as(store, user={"id": 8, "org": "acme"}, provider="sso")
+        assert store.expire_sessions({"id": 7, "org": "acme"}, "sso") == 1
+        assert store.expire_sessions_by_user_ids([{"id": 8, "org": "acme"}]) == 1
 
     def test_expire_sessions_by_no_user_ids_deletes_nothing(
         self, store: MongoStore, recorder: RecordingCollection
