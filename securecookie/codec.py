@@ -182,7 +182,8 @@ class SecureCookie:
             try:
                 payload = self._cipher.encrypt(payload)
             except OSError as exc:  # the OS random source failed: nobody's fault here
-                raise internal_error(MSG_IV_FAILED, cause=exc) from exc
+                # Go's errGeneratingIV carries no cause, so the text stays Go's.
+                raise internal_error(MSG_IV_FAILED) from exc
         # 3. MAC over "name|date|value"; the name is covered but not stored.
         signed = b"%s|%d|%s" % (name_bytes, self._now(), b64encode(payload))
         cookie = signed[len(name_bytes) + 1 :] + b"|" + self._mac(signed)

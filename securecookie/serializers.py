@@ -213,14 +213,14 @@ class JSONSerializer:
         """Go's JSON bytes for ``value``; NaN, ±Inf and non-str keys are usage errors."""
         try:
             return go_json_encode(value)
-        except JSONError as exc:
+        except ValueError as exc:  # JSONError, or int() text beyond Python's digit limit
             raise usage_error(cause=exc) from exc
 
     def deserialize(self, data: bytes) -> object:
         """The value of the first JSON document in ``data``."""
         try:
             return go_json_decode(data)
-        except (JSONError, RecursionError) as exc:
+        except (ValueError, RecursionError) as exc:  # ValueError: Python's int digit limit
             raise decode_error(cause=exc) from exc
 
 

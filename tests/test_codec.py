@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.ciphers import algorithms
 from securecookie import Error, JSONSerializer, NopSerializer, SecureCookie, generate_random_key
 from securecookie.cipher import CTRCipher, DecryptionError
 from securecookie.codec import DEFAULT_MAX_AGE, DEFAULT_MAX_LENGTH
+from securecookie.gob import GoStruct
 
 NOW = 1_700_000_000
 
@@ -44,10 +45,14 @@ def split_cookie(encoded: str) -> tuple[bytes, bytes, bytes]:
 # Ports of securecookie_test.go ------------------------------------------------
 
 
-def test_encoded_value_decodes_with_its_codec_and_fails_with_another() -> None:
-    # TestSecureCookie.
-    codec1 = json_codec(b"12345", b"1234567890123456")
-    codec2 = json_codec(b"54321", b"6543210987654321")
+@pytest.mark.parametrize("serializer", ["gob", "json"])
+def test_encoded_value_decodes_with_its_codec_and_fails_with_another(serializer: str) -> None:
+    # TestSecureCookie (Go runs it with the default serializer, gob).
+    codec1 = SecureCookie(b"12345", b"1234567890123456")
+    codec2 = SecureCookie(b"54321", b"6543210987654321")
+    if serializer == "json":
+        codec1.set_serializer(JSONSerializer())
+        codec2.set_serializer(JSONSerializer())
     value = {"foo": "bar", "baz": 128}
     for _ in range(50):
         encoded = codec1.encode("sid", value)
@@ -154,6 +159,16 @@ def test_custom_type_round_trips_through_a_custom_serializer() -> None:
     # TestCustomType, Python-style: the Serializer protocol carries user types.
     codec = SecureCookie(b"12345", b"1234567890123456").set_serializer(FooBarSerializer())
     assert codec.decode("sid", codec.encode("sid", FooBar(42, "bar"))) == FooBar(42, "bar")
+
+
+def test_custom_struct_round_trips_through_the_default_gob_serializer() -> None:
+    # TestCustomType with Go's default serializer: an unregistered struct value.
+    codec = SecureCookie(b"12345", b"1234567890123456")
+    decoded = codec.decode(
+        "sid", codec.encode("sid", GoStruct("main.FooBar", {"Foo": 42, "Bar": "bar"}))
+    )
+    assert isinstance(decoded, GoStruct)
+    assert dict(decoded.fields) == {"Foo": 42, "Bar": "bar"}
 
 
 # Construction and configuration -------------------------------------------
@@ -519,3 +534,31 @@ def test_generate_random_key_rejects_an_invalid_length(length: object) -> None:
 def test_generated_keys_work_as_codec_keys() -> None:
     codec = json_codec(generate_random_key(64), generate_random_key(32))
     assert codec.decode("n", codec.encode("n", "v")) == "v"
+
+
+def test_iv_generation_failure_is_an_internal_error_with_gos_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Go's errGeneratingIV: internal, no cause, so its text is the bare message.
+    codec = json_codec(b"hash", b"k" * 16)
+
+    def broken_urandom(size: int) -> bytes:
+        raise OSError("no entropy")
+
+    monkeypatch.setattr("securecookie.cipher.os.urandom", broken_urandom)
+    with pytest.raises(Error) as info:
+        codec.encode("n", "v")
+    assert str(info.value) == "securecookie: failed to generate random iv"
+    assert info.value.is_internal()
+    assert not info.value.is_usage()
+    assert isinstance(info.value.__cause__, OSError)
+
+
+def test_random_key_failure_is_an_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken_urandom(size: int) -> bytes:
+        raise OSError("no entropy")
+
+    monkeypatch.setattr("securecookie.keys.os.urandom", broken_urandom)
+    with pytest.raises(Error) as info:
+        generate_random_key(32)
+    assert info.value.is_internal()

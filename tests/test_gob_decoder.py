@@ -5,13 +5,16 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import time
+import tracemalloc
 from typing import Any
 
 import pytest
 
 from securecookie import Error
-from securecookie.gob import GobError, GobSerializer, GoStruct, decode
+from securecookie.gob import GobError, GobSerializer, GoStruct, decode, types
 from securecookie.gob.decoder import MAX_DEPTH
+from securecookie.gob.wire import encode_int, encode_uint
+from tests.support.limits import BLOWUP_BYTES, BLOWUP_SECONDS
 from tests.support.vectors import ids, typed_to_python, values_equal, vectors
 
 GOB_PAYLOADS = [v for v in vectors(serializer="gob") if "serialized_b64" in v and v["expect"]["ok"]]
@@ -139,7 +142,7 @@ def test_hostile_input_raises_a_decode_error_quickly(data: bytes, fragment: str)
     assert isinstance(info.value.cause, GobError)
     assert fragment in str(info.value.cause)
     assert str(info.value).startswith("securecookie: error - caused by: ")
-    assert time.perf_counter() - start < 0.5
+    assert time.perf_counter() - start < BLOWUP_SECONDS
 
 
 def test_empty_input_reports_go_eof_text() -> None:
@@ -174,3 +177,69 @@ def test_nesting_within_the_limit_decodes() -> None:
 def test_nesting_beyond_the_limit_is_refused_not_a_recursion_error() -> None:
     with pytest.raises(GobError, match="nested deeper"):
         decode(_nested_slices(MAX_DEPTH * 3))
+
+
+def _array_definition(type_id: int, elem: int, length: int) -> bytes:
+    common = b"\x02" + encode_int(type_id) + b"\x00"  # CommonType{Id}
+    inner = b"\x01" + common + b"\x01" + encode_int(elem) + b"\x01" + encode_int(length) + b"\x00"
+    body = encode_int(-type_id) + b"\x01" + inner + b"\x00"  # wireType{ArrayT}
+    return encode_uint(len(body)) + body
+
+
+def _empty_structs(fields: tuple[tuple[str, int], ...], count: int, head: bytes = b"") -> bytes:
+    """``count`` all-zero structs (one byte each) in a slice: Go omits every field."""
+    struct_id = 65 + (len(head) > 0)
+    message = encode_int(struct_id + 1) + b"\x00" + encode_uint(count) + b"\x00" * count
+    return (
+        head
+        + types.struct_definition(struct_id, "S", fields)
+        + types.slice_definition(struct_id + 1, struct_id)
+        + encode_uint(len(message))
+        + message
+    )
+
+
+def test_zero_filled_arrays_cannot_amplify_a_small_input_into_gigabytes() -> None:
+    # 3 KB claiming 3000 structs of 30 omitted [3000]int fields: 270M zero
+    # values. Go decodes into a registered type, so the stream cannot choose
+    # such sizes there; here the fill must be bounded instead.
+    fields = tuple((f"F{i}", 65) for i in range(30))
+    data = _empty_structs(fields, 3000, head=_array_definition(65, 2, 3000))
+    assert len(data) < 4096
+    start = time.perf_counter()
+    tracemalloc.start()
+    try:
+        with pytest.raises(Error) as info:
+            GobSerializer().deserialize(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert info.value.is_decode()
+    assert "zero values" in str(info.value.cause)
+    assert peak < BLOWUP_BYTES
+    assert time.perf_counter() - start < BLOWUP_SECONDS
+
+
+def test_omitted_struct_fields_cannot_make_decoding_quadratic() -> None:
+    # Every struct costs its field count, whatever the input size: 2000 fields
+    # x 60000 one-byte structs would be 120M fills from 70 KB.
+    data = _empty_structs(tuple((f"F{i}", 2) for i in range(2000)), 60_000)
+    start = time.perf_counter()
+    with pytest.raises(GobError, match="zero values"):
+        decode(data)
+    assert time.perf_counter() - start < BLOWUP_SECONDS
+
+
+def test_zero_filled_arrays_of_a_plausible_size_still_decode() -> None:
+    data = _empty_structs((("A", 65), ("N", 2)), 3, head=_array_definition(65, 2, 4))
+    assert decode(data) == [GoStruct("S", {"A": [0, 0, 0, 0], "N": 0})] * 3
+
+
+def test_large_type_definitions_are_not_kept_after_the_decode() -> None:
+    # The definition cache lives as long as the process: a definition of
+    # thousands of fields must not stay pinned in it.
+    from securecookie.gob.decoder import _DEFINITIONS
+
+    data = _empty_structs(tuple((f"Field{i}", 2) for i in range(400)), 1)
+    assert decode(data)[0]["Field399"] == 0
+    assert max(len(raw) for raw in _DEFINITIONS) <= 512

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from securecookie import Error, JSONSerializer, NopSerializer, Serializer
+from securecookie import Error, GobSerializer, JSONSerializer, NopSerializer, Serializer
 from tests.support import vectors
 
 JSON = JSONSerializer()
@@ -26,6 +26,13 @@ def test_both_serializers_satisfy_the_protocol() -> None:
 def test_json_round_trips_string_maps(value: dict[str, str]) -> None:
     # Port of TestJSONSerialization.
     assert JSON.deserialize(JSON.serialize(value)) == value
+
+
+@pytest.mark.parametrize("value", [{"foo": "bar"}, {"baz": "ding"}])
+def test_gob_round_trips_string_maps(value: dict[str, str]) -> None:
+    # Port of TestGobSerialization (gob is the default serializer, as in Go).
+    gob = GobSerializer()
+    assert gob.deserialize(gob.serialize(value)) == value
 
 
 _JSON_VECTORS = vectors.vectors("encode_decode", serializer="json")
@@ -208,3 +215,19 @@ def test_nop_deserialize_always_returns_bytes() -> None:
     result = NOP.deserialize(b"\x00|\xff")
     assert type(result) is bytes
     assert result == b"\x00|\xff"
+
+
+def test_json_number_beyond_pythons_digit_limit_is_a_decode_error() -> None:
+    # int() refuses more than 4300 digits with a bare ValueError; callers of
+    # deserialize must still see only securecookie errors.
+    with pytest.raises(Error) as info:
+        JSON.deserialize(b"1" * 5000)
+    assert info.value.is_decode()
+    assert not info.value.is_usage()
+
+
+def test_json_int_beyond_pythons_digit_limit_is_a_usage_error() -> None:
+    with pytest.raises(Error) as info:
+        JSON.serialize({"n": 10**5000})
+    assert info.value.is_usage()
+    assert not info.value.is_decode()

@@ -38,6 +38,11 @@ from securecookie.gob.wire import (
 
 #: How deep interfaces, slices, maps and structs may nest before we refuse.
 MAX_DEPTH = 100
+#: How many struct fields and zero-filled array elements one decode may walk.
+#: Go omits zero fields and decodes into a registered type, so the destination
+#: bounds the fill there; here only the stream's wire types do, and a few bytes
+#: can claim millions of omitted array elements, hence a fixed budget.
+MAX_FILLED = 1 << 20
 _MAX_NAME = 1024  # Go's decodeInterface limit on concrete type names
 _MAX_FLOAT32 = 3.4028234663852886e38
 
@@ -74,12 +79,13 @@ _FAST_HEADS: dict[bytes, int] = {
 class Decoder:
     """Decodes one gob value from a complete byte string."""
 
-    __slots__ = ("data", "depth", "end", "ops", "structs", "wire")
+    __slots__ = ("data", "depth", "end", "fill_budget", "ops", "structs", "wire")
 
     def __init__(self, data: bytes) -> None:
         self.data = data
         self.end = 0  # end of the current message; 0 = no message loaded yet
         self.depth = 0
+        self.fill_budget = MAX_FILLED
         self.ops: dict[int, Op] = dict(_BUILTIN_OPS)
         self.structs: set[int] = set()
         self.wire: dict[int, WireType] = {}
@@ -175,6 +181,12 @@ class Decoder:
         if self.depth > MAX_DEPTH:
             raise GobError(f"gob: data nested deeper than {MAX_DEPTH} levels")
 
+    def fill(self, count: int) -> None:
+        """Charge ``count`` struct fields or zero values; refuse beyond MAX_FILLED."""
+        self.fill_budget -= count
+        if self.fill_budget < 0:
+            raise GobError(f"gob: more than {MAX_FILLED} struct fields and zero values to fill")
+
 
 # Definitions already parsed, by their exact bytes, for definitions that fill the
 # rest of their message (how Go and we send them): the same few session types
@@ -183,10 +195,11 @@ class Decoder:
 # input cannot grow it.
 _DEFINITIONS: dict[bytes, tuple[WireType, Op]] = {}
 _MAX_REMEMBERED = 256
+_MAX_REMEMBERED_SIZE = 512  # session types are far smaller; big ones are not pinned
 
 
 def _remember_definition(raw: bytes, wire: WireType, op: Op) -> None:
-    if len(_DEFINITIONS) < _MAX_REMEMBERED:
+    if len(_DEFINITIONS) < _MAX_REMEMBERED and len(raw) <= _MAX_REMEMBERED_SIZE:
         _DEFINITIONS[raw] = (wire, op)
 
 
@@ -436,6 +449,7 @@ def _struct_op(wire: WireType) -> Op:
             field_name, field_type = fields[field]
             values[field_name], pos = dec.op(field_type)(dec, pos)
         dec.depth -= 1
+        dec.fill(len(fields))  # the loop below walks every field
         for field_name, field_type in fields:
             if field_name not in values:  # Go omits zero values; put them back
                 values[field_name] = _zero(dec, field_type)
@@ -482,5 +496,6 @@ def _zero(dec: Decoder, type_id: int) -> Any:
     if wire.kind is Kind.ARRAY:
         if wire.length > len(dec.data):  # only an array the input could have carried
             raise GobError(f"gob: array length {wire.length} is implausible")
+        dec.fill(wire.length)
         return [_zero(dec, wire.elem) if wire.elem in _BASIC_ZEROS else None] * wire.length
     return None  # structs (often pointers in Go) and custom-encoded types
