@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import time
 from collections.abc import Callable
 from typing import Any
@@ -112,17 +113,17 @@ class SecureCookie:
 
     def max_length(self, length: int) -> SecureCookie:
         """Longest accepted encoded value in bytes (default 4096; 0 = unlimited)."""
-        self._max_length = int(length)
+        self._max_length = _setting(length, "max_length")
         return self
 
     def max_age(self, seconds: float) -> SecureCookie:
         """Oldest accepted timestamp age in seconds (default 30 days; 0 = unchecked)."""
-        self._max_age = int(seconds)
+        self._max_age = _setting(seconds, "max_age")
         return self
 
     def min_age(self, seconds: float) -> SecureCookie:
         """Youngest accepted timestamp age in seconds (default 0 = unchecked)."""
-        self._min_age = int(seconds)
+        self._min_age = _setting(seconds, "min_age")
         return self
 
     def hash_func(self, func: HashFunc) -> SecureCookie:
@@ -239,6 +240,15 @@ class SecureCookie:
                 raise decode_error(MSG_DECRYPTION_FAILED) from exc
         # 6. Deserialize.
         return _run_serializer(self._serializer.deserialize, payload, decode_error)
+
+
+def _setting(value: object, setter: str) -> int:
+    """A whole number for a numeric setter (Go's ``int``); floats truncate, as Go's int()."""
+    if isinstance(value, float) and math.isfinite(value):
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise usage_error(f"{setter} takes a whole number, not {value!r}")
 
 
 def _name_bytes(name: object) -> bytes:

@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import hmac
 import json
+import math
 import threading
 
 import pytest
@@ -562,3 +563,26 @@ def test_random_key_failure_is_an_internal_error(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(Error) as info:
         generate_random_key(32)
     assert info.value.is_internal()
+
+
+@pytest.mark.parametrize("setter", ["max_length", "max_age", "min_age"])
+@pytest.mark.parametrize("bad", [None, "10", True, math.nan, math.inf, 1j])
+def test_numeric_setters_reject_non_numbers_with_a_usage_error(setter: str, bad: object) -> None:
+    codec = json_codec()
+    before = codec.encode("n", "v")
+    with pytest.raises(Error) as info:
+        getattr(codec, setter)(bad)
+    assert info.value.is_usage()
+    assert setter in str(info.value)
+    assert codec.decode("n", before) == "v"  # the failed call changed nothing
+
+
+def test_numeric_setters_truncate_floats_like_gos_int_conversion() -> None:
+    clock = FrozenClock()
+    codec = json_codec(clock=clock).max_age(60.9)
+    cookie = codec.encode("n", "v")
+    clock.now += 60
+    assert codec.decode("n", cookie) == "v"
+    clock.now += 1
+    with pytest.raises(Error):
+        codec.decode("n", cookie)
