@@ -150,3 +150,14 @@ def test_nesting_at_the_decoder_limit_round_trips() -> None:
     for _ in range(MAX_DEPTH // 2 - 1):
         value = [value]
     assert decode(encode(value)) == value
+
+
+def test_an_exception_from_the_callers_own_object_is_a_usage_error() -> None:
+    class BrokenZone(dt.tzinfo):
+        def utcoffset(self, when: dt.datetime | None) -> dt.timedelta:
+            raise RuntimeError("zone database unavailable")
+
+    with pytest.raises(Error) as info:
+        GobSerializer().serialize({"at": dt.datetime(2024, 1, 1, tzinfo=BrokenZone())})
+    assert info.value.is_usage()
+    assert isinstance(info.value.cause, RuntimeError)
