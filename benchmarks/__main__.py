@@ -67,9 +67,10 @@ def collect(modules: Sequence[str]) -> tuple[list[Row], list[str]]:
         try:
             module = importlib.import_module(qualified)
         except ModuleNotFoundError as exc:
-            if exc.name != qualified:  # a dependency of an existing module is missing
-                raise
-            notes.append(f"{qualified}: not present, skipped")
+            if exc.name == qualified:
+                notes.append(f"{qualified}: not present, skipped")
+            else:  # a peer or backend it measures against is not installed
+                notes.append(f"{qualified}: skipped, needs {exc.name} (pip install -e '.[dev]')")
             continue
         rows.extend(module.results())
     return rows, notes

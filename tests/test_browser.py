@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
@@ -87,7 +88,9 @@ def text_of(driver: webdriver.Chrome, element_id: str) -> str:
 def submit_and_wait(driver: webdriver.Chrome, button_id: str, then_id: str, text: str) -> None:
     """Click a form button and wait until the next page shows ``text`` in ``then_id``."""
     driver.find_element(By.ID, button_id).click()
-    WebDriverWait(driver, 15).until(
+    # An element found on the old page goes stale when the new one replaces it
+    # between find_elements and .text: that only means "not there yet".
+    WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: any(text in e.text for e in d.find_elements(By.ID, then_id))
     )
 

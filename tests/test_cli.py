@@ -11,6 +11,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import io
 import json
 import os
 import re
@@ -232,6 +233,44 @@ def test_render_turns_any_session_value_into_strict_json(value: Any) -> None:
     rendered = to_json_value(value)
     text = json.dumps(rendered, allow_nan=False)  # raises on anything JSON cannot hold
     assert json.loads(text) == rendered
+
+
+def test_render_tags_go_structs_with_their_registered_name_at_any_depth() -> None:
+    from securecookie.gob import GoStruct
+
+    inner = GoStruct("main.Point", {"X": 1, "Y": b"\x00"})
+    value = {"flash": GoStruct("main.Flash", {"Msg": "hi", "At": inner})}
+    assert to_json_value(value) == {
+        "flash": {
+            "$struct": "main.Flash",
+            "fields": {
+                "Msg": "hi",
+                "At": {"$struct": "main.Point", "fields": {"X": 1, "Y": {"$bytes": "AA=="}}},
+            },
+        }
+    }
+
+
+def strict_stdout(monkeypatch: pytest.MonkeyPatch, encoding: str) -> io.BytesIO:
+    """Replace stdout by a strict ``encoding`` stream, as a terminal outside UTF-8 mode has."""
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding=encoding, errors="strict", write_through=True)
+    monkeypatch.setattr(sys, "stdout", stream)
+    return raw
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "ascii"])
+def test_decode_prints_valid_json_for_go_strings_that_are_not_utf8(
+    monkeypatch: pytest.MonkeyPatch, encoding: str
+) -> None:
+    # A Go string may hold any bytes; gob decoding keeps them as surrogate escapes.
+    raw_go_string = b"caf\xc3\xa9 \xff\xfe".decode("utf-8", "surrogateescape")
+    cookie = SecureCookie(bytes.fromhex(HASH_HEX)).encode("s", {"k": raw_go_string})
+    out = strict_stdout(monkeypatch, encoding)
+    status = main(["decode", "--name", "s", "--hash-key", HASH_HEX, cookie])
+    assert status == 0
+    text = out.getvalue().decode(encoding)  # strict: the bytes are valid in that encoding
+    assert json.loads(text) == {"k": "caf\u00e9 \udcff\udcfe"}
 
 
 def test_decode_with_rotated_keys_tries_each_pair_in_order(
@@ -594,6 +633,79 @@ def test_unreachable_database_fails_fast_in_one_line(
     assert_one_line_error(err)
     assert "cannot reach MongoDB at mongodb://***@127.0.0.1:1/sessions within 0.3s" in err
     assert "hunter2" not in err
+
+
+@pytest.mark.parametrize("timeout", ["nan", "inf", "-inf", "0", "-1", "1e300"])
+def test_timeout_must_be_a_positive_finite_number(
+    capsys: pytest.CaptureFixture[str], timeout: str
+) -> None:
+    status, out, err = run_cli(
+        capsys, "count", "--uri", "mongodb://127.0.0.1:1/x", "--timeout", timeout
+    )
+    assert status == 2
+    assert out == ""
+    assert_one_line_error(err)
+    assert "--timeout" in err
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "mongodb://user:hunter2@127.0.0.1:99999/x",  # pymongo: ValueError, port out of range
+        "mongodb://user:hun/ter2@127.0.0.1:1/x",  # unescaped "/" in the password: ValueError
+        "mongodb://user:hun@ter2@127.0.0.1:1/x",  # unescaped "@" in the password: InvalidURI
+        "mongodb://user:hunter2@[::1/x",  # broken IPv6 literal: ValueError
+        "user:hunter2@127.0.0.1:1/x",  # no scheme
+        "mongodb://user:hunter2@127.0.0.1:1/x?authMechanism=BOGUS",  # pymongo only warns
+        "mongodb://user:hunter2@127.0.0.1:1/x?serverSelectionTimeoutMS=abc",  # pymongo warns
+    ],
+)
+def test_malformed_uris_fail_in_one_line_without_leaking_the_password(
+    capsys: pytest.CaptureFixture[str], uri: str
+) -> None:
+    status, out, err = run_cli(capsys, "count", "--uri", uri, "--timeout", "0.3")
+    assert status == 2, err
+    assert out == ""
+    assert_one_line_error(err)
+    assert "bad MongoDB URI" in err
+    for fragment in ("hunter2", "hun", "ter2"):
+        assert fragment not in err
+
+
+def test_password_options_in_the_uri_are_not_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    uri = "mongodb://127.0.0.1:1/x?tls=true&tlsCertificateKeyFilePassword=hunter2"
+    status, _, err = run_cli(capsys, "count", "--uri", uri, "--timeout", "0.3")
+    assert status == 1
+    assert_one_line_error(err)
+    assert "tlsCertificateKeyFilePassword=***" in err
+    assert "hunter2" not in err
+
+
+@pytest.mark.parametrize(
+    ("option", "name"),
+    [("--db", "a b"), ("--db", "a.b"), ("--collection", ""), ("--collection", "a$b")],
+)
+@pytest.mark.parametrize("command", ["count", "demo"])
+def test_names_mongodb_refuses_fail_in_one_line(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, name: str
+) -> None:
+    conn = ["--uri", "mongodb://127.0.0.1:1/", "--db", "x", "--timeout", "0.3"]
+    extra = ["--port", "0"] if command == "demo" else []
+    status, out, err = run_cli(capsys, command, *conn, option, name, *extra)
+    assert status == 2, err
+    assert out == ""
+    assert_one_line_error(err)
+    assert f"bad {option}" in err
+
+
+def test_demo_without_uri_rejects_a_bad_collection_name_in_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MONGODB_URI", raising=False)
+    status, _, err = run_cli(capsys, "demo", "--collection", "", "--port", "0")
+    assert status == 2
+    assert_one_line_error(err)
+    assert "bad --collection" in err
 
 
 # --- demo ------------------------------------------------------------------------------------

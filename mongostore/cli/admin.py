@@ -12,7 +12,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from mongostore import MongoStore
-from mongostore.cli.database import add_database_options, database_errors, open_database
+from mongostore.cli.database import (
+    add_database_options,
+    database_errors,
+    open_database,
+    session_collection,
+)
 
 
 def register(commands: Any) -> None:
@@ -42,7 +47,7 @@ def register(commands: Any) -> None:
 def _store(args: argparse.Namespace) -> Iterator[MongoStore]:
     """A key-less store on the collection (maintenance never decodes a cookie)."""
     with open_database(args) as database:
-        yield MongoStore(database, collection=args.collection)
+        yield MongoStore(session_collection(database, args))
 
 
 def run_count(args: argparse.Namespace) -> int:

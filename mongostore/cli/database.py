@@ -8,8 +8,10 @@ default 30 s wait and a multi-line topology dump.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -22,16 +24,31 @@ from mongostore.cli.failure import EXIT_FAILURE, EXIT_USAGE, CommandError, one_l
 URI_ENV = "MONGODB_URI"
 DEFAULT_COLLECTION = "session"
 DEFAULT_TIMEOUT = 2.0
+MAX_TIMEOUT = 1_000_000
 
 #: Builds the client from ``(uri, **options)``; tests swap in ``mongomock.MongoClient``.
 client_factory: Callable[..., Any] = pymongo.MongoClient
 
-_CREDENTIALS = re.compile(r"(?<=://)[^/@]*@")
+# Options such as tlsCertificateKeyFilePassword carry secrets too.
+_PASSWORD_OPTION = re.compile(r"(?i)([?&;][^=&;]*password=)[^&;]*")
 
 
 def redact(uri: str) -> str:
-    """``uri`` without its ``user:password@`` part, safe to print."""
-    return _CREDENTIALS.sub("***@", uri)
+    """``uri`` without its ``user:password@`` part or password options, safe to print.
+
+    Everything up to the *last* ``@`` before the options goes: a malformed URI
+    may hold an unescaped ``@`` or ``/`` in its password, and none of it may
+    be printed.
+    """
+    scheme, separator, rest = uri.partition("://")
+    if not separator:
+        scheme, rest = "", uri
+    options_at = rest.find("?")
+    authority = rest if options_at < 0 else rest[:options_at]
+    at = authority.rfind("@")
+    if at >= 0:
+        rest = "***" + rest[at:]
+    return _PASSWORD_OPTION.sub(r"\1***", scheme + separator + rest)
 
 
 def add_database_options(
@@ -73,20 +90,31 @@ def open_database(args: argparse.Namespace, *, default_db: str | None = None) ->
         raise CommandError(
             f"mongostore {args.command}: no MongoDB URI: pass --uri or set ${URI_ENV}", EXIT_USAGE
         )
-    if args.timeout <= 0:
-        raise CommandError(f"mongostore {args.command}: --timeout must be positive", EXIT_USAGE)
-    timeout_ms = int(args.timeout * 1000)
-    try:
-        client = client_factory(
-            args.uri,
-            serverSelectionTimeoutMS=timeout_ms,
-            connectTimeoutMS=timeout_ms,
-            appname="mongostore-cli",
+    # pymongo's own limit is "less than one billion" milliseconds.
+    if not (math.isfinite(args.timeout) and 0 < args.timeout < MAX_TIMEOUT):
+        raise CommandError(
+            f"mongostore {args.command}: --timeout must be a number of seconds "
+            f"above 0 and below {MAX_TIMEOUT}",
+            EXIT_USAGE,
         )
-    except pymongo.errors.PyMongoError as exc:  # InvalidURI, ConfigurationError
+    timeout_ms = max(1, int(args.timeout * 1000))
+    try:
+        # pymongo only warns about an option it cannot use (a second stderr
+        # line, and the option silently ignored): treat it as a bad URI.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", UserWarning)
+            client = client_factory(
+                args.uri,
+                serverSelectionTimeoutMS=timeout_ms,
+                connectTimeoutMS=timeout_ms,
+                appname="mongostore-cli",
+            )
+    # InvalidURI and ConfigurationError, but pymongo raises ValueError for a
+    # bad port or host literal, and the warnings above arrive as exceptions.
+    except (pymongo.errors.PyMongoError, ValueError, TypeError, UserWarning) as exc:
         raise CommandError(
             f"mongostore {args.command}: bad MongoDB URI {redact(args.uri)!r}: "
-            f"{one_line(str(exc))}",
+            f"{one_line(redact(str(exc)))}",
             EXIT_USAGE,
         ) from exc
     try:
@@ -97,12 +125,29 @@ def open_database(args: argparse.Namespace, *, default_db: str | None = None) ->
 
 def _database(client: Any, args: argparse.Namespace, default_db: str | None) -> Any:
     if args.db:
-        return client[args.db]
+        try:
+            return client[args.db]
+        except pymongo.errors.InvalidName as exc:
+            raise CommandError(
+                f"mongostore {args.command}: bad --db {args.db!r}: {exc}", EXIT_USAGE
+            ) from None
     try:
         return client.get_default_database(default=default_db)
     except pymongo.errors.ConfigurationError:
         raise CommandError(
             f"mongostore {args.command}: no database named in the URI: pass --db", EXIT_USAGE
+        ) from None
+
+
+def session_collection(database: Any, args: argparse.Namespace) -> Any:
+    """The ``--collection`` of ``database``; a name MongoDB refuses is a one-line usage error."""
+    try:
+        if not args.collection:
+            raise pymongo.errors.InvalidName("collection names cannot be empty")
+        return database.get_collection(args.collection)
+    except pymongo.errors.InvalidName as exc:
+        raise CommandError(
+            f"mongostore {args.command}: bad --collection {args.collection!r}: {exc}", EXIT_USAGE
         ) from None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -88,5 +89,11 @@ def run_decode(args: argparse.Namespace) -> int:
             f"internal={str(exc.is_internal()).lower()}"
         )
         raise CommandError(f"{one_line(str(exc))} [{flags}]", EXIT_FAILURE) from exc
-    print(dumps(value))
+    text = dumps(value)
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):  # e.g. an ASCII-only terminal
+        text = dumps(value, ensure_ascii=True)
+    print(text)
     return 0

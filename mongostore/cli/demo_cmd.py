@@ -16,7 +16,12 @@ from typing import Any
 from werkzeug.serving import BaseWSGIServer, make_server, select_address_family
 
 from mongostore import MongoStore
-from mongostore.cli.database import add_database_options, database_errors, open_database
+from mongostore.cli.database import (
+    add_database_options,
+    database_errors,
+    open_database,
+    session_collection,
+)
 from mongostore.cli.failure import EXIT_FAILURE, EXIT_USAGE, CommandError
 from mongostore.cli.keys import add_key_options, flatten_pairs, pairs_from_env
 from mongostore.demo import create_app
@@ -76,7 +81,7 @@ def build_store(args: argparse.Namespace, resources: ExitStack) -> tuple[MongoSt
     else:
         database = in_memory_database()
         backend = "an in-memory mongomock database (no --uri / $MONGODB_URI; data is lost on exit)"
-    store = MongoStore(database, *keys, collection=args.collection)
+    store = MongoStore(session_collection(database, args), *keys)
     with database_errors(args):  # also proves the server is reachable before serving
         store.ensure_indexes()
     return store, f"sessions in {backend}, collection {args.collection!r}; {key_source}"

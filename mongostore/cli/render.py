@@ -15,18 +15,25 @@ NaN / ±infinity                        ``{"$float": "NaN" | "Infinity" | "-Infi
 ``dict`` with only ``str`` keys        a JSON object
 other ``dict`` (or a key with ``$``)   ``{"$map": [[key, value], ...]}``
 ``list`` / ``tuple``                   a JSON array
+``GoStruct`` (a registered Go struct)  ``{"$struct": "main.Flash", "fields": {...}}``
 anything else                          ``{"$type": "<type name>", "$repr": "<repr>"}``
 =====================================  ==========================================
+
+A Go string may hold bytes that are not UTF-8; gob decoding keeps them as
+lone surrogates, which :func:`dumps` writes as ``\\udcXX`` escapes so the
+JSON text itself is always valid Unicode.
 """
 
 from __future__ import annotations
 
 import base64
-import dataclasses
 import datetime as dt
 import json
 import math
+import re
 from typing import Any
+
+from securecookie.gob import GoStruct
 
 JSONValue = None | bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"]
 
@@ -54,15 +61,24 @@ def to_json_value(value: object) -> JSONValue:
         return {"$map": [[to_json_value(k), to_json_value(v)] for k, v in value.items()]}
     if isinstance(value, list | tuple):
         return [to_json_value(item) for item in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if isinstance(value, GoStruct):
         return {
-            "$type": type(value).__name__,
-            "fields": to_json_value(dataclasses.asdict(value)),
+            "$struct": value.name,
+            "fields": {str(name): to_json_value(item) for name, item in value.fields.items()},
         }
     return {"$type": type(value).__name__, "$repr": repr(value)}
 
 
-def dumps(value: object) -> str:
-    """``value`` rendered as indented JSON text; non-ASCII stays readable."""
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def dumps(value: object, *, ensure_ascii: bool = False) -> str:
+    """``value`` rendered as indented JSON text; non-ASCII stays readable by default.
+
+    Lone surrogates (non-UTF-8 bytes of a Go string) can only sit inside JSON
+    strings, so they are written as ``\\uXXXX`` escapes: the text encodes in
+    UTF-8 and parses back to the same value.
+    """
     rendered: Any = to_json_value(value)
-    return json.dumps(rendered, indent=2, ensure_ascii=False, allow_nan=False)
+    text = json.dumps(rendered, indent=2, ensure_ascii=ensure_ascii, allow_nan=False)
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

@@ -99,7 +99,9 @@ class DemoApp:
             visits=visits,
             user=None if user is None else str(user),
             flashes=session.flashes(),
-            session_ref=session.id[:8],
+            # The tail of the ObjectId: its head is the creation second, the
+            # same for the IDs before and after a sign-in.
+            session_ref=session.id[-8:],
         )
         return html_response(body)
 
@@ -119,14 +121,13 @@ class DemoApp:
     def logout(self, request: Request) -> Response:
         """Delete the session document and the cookie (Go's MaxAge -1 idiom).
 
+        The middleware's save does the deletion, as for every other change.
         It redirects to a page that never loads the session: the home page
         would start a new one at once, and the browser would get a cookie back.
         """
         session = self.session(request)
-        response = redirect("/signed-out", code=303)
         session.options.max_age = -1
-        session.save(request, response)
-        return response
+        return redirect("/signed-out", code=303)
 
     def signed_out(self, request: Request) -> Response:
         """Confirm the sign-out without touching the session, so no cookie is set."""

@@ -1,0 +1,57 @@
+"""``python -m benchmarks``: the runner, with stand-in modules (no real timing here)."""
+
+from __future__ import annotations
+
+import types
+from typing import Any
+
+import pytest
+
+from benchmarks import __main__ as runner
+from benchmarks.common import Row
+
+
+def fake_import(missing: dict[str, str]) -> Any:
+    """An ``import_module`` where each module in ``missing`` lacks that dependency."""
+
+    def import_module(name: str) -> types.SimpleNamespace:
+        if name in missing:
+            raise ModuleNotFoundError(f"No module named {missing[name]!r}", name=missing[name])
+        return types.SimpleNamespace(results=lambda: [Row(name, "subject", 1.5, "peer", 3.0)])
+
+    return import_module
+
+
+def test_runner_prints_the_environment_and_one_table(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(runner.importlib, "import_module", fake_import({}))
+    assert runner.main([]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("machine:  ")
+    assert "\npython:   " in out
+    assert "\npackages: mongostore " in out
+    for module in runner.MODULES:
+        assert f"benchmarks.{module}" in out
+    assert out.count("0.50x") == len(runner.MODULES)
+
+
+def test_a_module_whose_peer_is_not_installed_is_skipped_with_the_fix(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(
+        runner.importlib, "import_module", fake_import({"benchmarks.bench_codec": "itsdangerous"})
+    )
+    assert runner.main(["codec", "gob"]) == 0
+    out = capsys.readouterr().out
+    assert "benchmarks.bench_gob" in out
+    assert (
+        "note: benchmarks.bench_codec: skipped, needs itsdangerous (pip install -e '.[dev]')" in out
+    )
+
+
+def test_unknown_benchmark_name_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        runner.main(["bogus"])
+    assert exit_info.value.code == 2
+    assert "unknown benchmark(s): bogus" in capsys.readouterr().err
