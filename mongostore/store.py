@@ -345,19 +345,30 @@ class MongoStore(CodecStore):
         """Run the auto-clean loop in a daemon thread; call ``stop()`` on the result to end it."""
         return AutoCleanThread(self.clean, interval, self._auto_clean_running).start()
 
-    def ensure_indexes(self) -> list[str]:
+    def ensure_indexes(self, *, ttl: bool = True) -> list[str]:
         """Create the store's indexes (idempotent); their names.
 
         A TTL index on ``expires_at`` lets the server delete expired sessions
         itself; ``expires`` serves the live-session filters and the cleaner;
         ``user`` + ``provider`` serves :meth:`expire_sessions`. Never implicit:
         index builds belong to deployment, not to the first request.
+
+        ``ttl=False`` leaves the TTL index out, for collections that Go
+        services write too: Go never updates ``expires_at``, so the TTL index
+        could delete a session Go has extended (README, "Sharing sessions").
         """
-        return [
-            self.collection.create_index([(documents.FIELD_EXPIRES_AT, 1)], expireAfterSeconds=0),
+        names = [
             self.collection.create_index([(FIELD_EXPIRES, 1)]),
             self.collection.create_index([(FIELD_USER, 1), (FIELD_PROVIDER, 1)]),
         ]
+        if ttl:
+            names.insert(
+                0,
+                self.collection.create_index(
+                    [(documents.FIELD_EXPIRES_AT, 1)], expireAfterSeconds=0
+                ),
+            )
+        return names
 
 
 def new_store(database: object, *key_pairs: bytes | None) -> MongoStore:

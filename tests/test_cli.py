@@ -567,6 +567,20 @@ def test_indexes_creates_the_store_indexes_and_is_idempotent(
     assert "expireAfterSeconds 0" in first
 
 
+def test_indexes_no_ttl_creates_every_index_but_the_ttl_one(
+    capsys: pytest.CaptureFixture[str], cli_db: tuple[list[str], Any]
+) -> None:
+    conn, db = cli_db
+    status, out, err = run_cli(capsys, "indexes", *conn, "--no-ttl")
+    assert status == 0, err
+    keys = {
+        tuple(field for field, _ in spec["key"])
+        for spec in db["session"].index_information().values()
+    }
+    assert keys == {("_id",), ("expires",), ("user", "provider")}
+    assert "expireAfterSeconds" not in out
+
+
 def test_collection_option_selects_another_collection(
     capsys: pytest.CaptureFixture[str], cli_db: tuple[list[str], Any]
 ) -> None:

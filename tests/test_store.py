@@ -764,6 +764,16 @@ class TestMaintenance:
         assert (("user", 1), ("provider", 1)) in keys
         assert len(info) == 4  # plus _id
 
+    def test_ensure_indexes_without_ttl_leaves_only_the_ttl_index_out(
+        self, store: MongoStore
+    ) -> None:
+        names = store.ensure_indexes(ttl=False)
+        info = raw(store).index_information()
+        assert sorted(names) == sorted(n for n in info if n != "_id_")
+        keys = {tuple(spec["key"]) for spec in info.values()}
+        assert keys == {(("_id", 1),), (("expires", 1),), (("user", 1), ("provider", 1))}
+        assert not any("expireAfterSeconds" in spec for spec in info.values())
+
     def test_indexes_are_never_created_implicitly(
         self, store: MongoStore, recorder: RecordingCollection
     ) -> None:

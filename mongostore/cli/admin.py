@@ -40,6 +40,14 @@ def register(commands: Any) -> None:
                 default="",
                 help="the session's 'provider' value (default: empty, as in Go)",
             )
+        if name == "indexes":
+            parser.add_argument(
+                "--no-ttl",
+                dest="ttl",
+                action="store_false",
+                help="leave out the TTL index on expires_at (for collections Go services "
+                "write too: Go never updates expires_at)",
+            )
         parser.set_defaults(handler=handler)
 
 
@@ -77,7 +85,7 @@ def run_expire(args: argparse.Namespace) -> int:
 def run_indexes(args: argparse.Namespace) -> int:
     """``ensure_indexes()`` then print each index as ``name: key spec``."""
     with _store(args) as store, database_errors(args):
-        store.ensure_indexes()
+        store.ensure_indexes(ttl=args.ttl)
         info = store.collection.index_information()
     for name, spec in sorted(info.items()):
         keys = ", ".join(f"{field} {direction}" for field, direction in spec["key"])
