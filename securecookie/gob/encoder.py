@@ -152,20 +152,8 @@ class Encoder:
     def interface(self, value: Any) -> bytes:
         """``value`` as the content of a Go interface{}: name, id, byte count, value."""
         kind = type(value)
-        if kind is str:
-            raw = value.encode("utf-8", "surrogateescape")
-            size = len(raw)
-            if size < 126:  # every length fits one byte
-                return b"".join((_STRING_HEAD, bytes((size + 2, 0, size)), raw))
-            single = b"\x00" + encode_uint(size) + raw
-            return b"".join((_STRING_HEAD, encode_uint(len(single)), single))
-        if kind is bool:
-            return _TRUE if value else _FALSE
-        if kind is int:
-            number = _check_int(value)
-            return b"".join((_INT_HEAD, bytes((len(number) + 1, 0)), number))
-        if value is None:
-            return _NIL
+        if kind in _SIMPLE:
+            return _simple(value)
         if kind is list:
             type_id, body = self._list(value)
             single = b"\x00" + body
@@ -333,7 +321,7 @@ _MAX_CACHED_LENGTH = 64
 
 
 def _simple(value: Any) -> bytes:
-    """An interface holding a str, int, bool or None (mirrors Encoder.interface)."""
+    """An interface holding a str, int, bool or None (shared by both encoding paths)."""
     kind = type(value)
     if kind is str:
         cached = _STRING_CACHE.get(value)
@@ -347,7 +335,7 @@ def _simple(value: Any) -> bytes:
             return encoded
         size = len(raw)
         if size < 126:
-            return b"".join((_STRING_HEAD, bytes((size + 2, 0, size)), raw))
+            return b"".join((_STRING_HEAD, bytes((size + 2, 0, size)), raw))  # one-byte lengths
         single = b"\x00" + encode_uint(size) + raw
         return b"".join((_STRING_HEAD, encode_uint(len(single)), single))
     if kind is bool:
