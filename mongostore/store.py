@@ -25,7 +25,12 @@ from mongostore.cleaner import AutoCleanThread, run_auto_clean
 from mongostore.documents import FIELD_EXPIRES, FIELD_ID, FIELD_PROVIDER, FIELD_USER
 from mongostore.errors import Error
 from mongostore.http import RequestLike, ResponseLike, add_set_cookie, request_cookie
-from mongostore.sessions.base import DEFAULT_MAX_AGE, CodecStore, session_values
+from mongostore.sessions.base import (
+    DEFAULT_MAX_AGE,
+    CodecStore,
+    returning_session,
+    session_values,
+)
 from mongostore.sessions.cookie import new_cookie
 from mongostore.sessions.options import Options
 from mongostore.sessions.session import Session
@@ -156,18 +161,15 @@ class MongoStore(CodecStore):
         error. A cookie or document that fails to decode: the securecookie
         error, with a new session as ``err.session``. Database errors propagate.
         """
-        session = self._fresh_session(name)
+        session = self._new_session(name)
         cookie = request_cookie(request, name)
         if cookie is None:
             return session
-        try:
+        # Go swallows a bad cookie and returns a new session; API.md wants it raised.
+        with returning_session(session):
             object_id = documents.cookie_object_id(
                 securecookie.decode_multi(name, cookie, *self.codecs)
             )
-        except securecookie.Error as err:
-            # Go swallows this error and returns a new session; API.md wants it raised.
-            err.session = session
-            raise
         now = math.floor(self.now())
         try:
             document = self.collection.find_one({FIELD_ID: object_id, FIELD_EXPIRES: {"$gt": now}})
@@ -177,21 +179,13 @@ class MongoStore(CodecStore):
         if document is None:
             # Go returns ErrNoSession here; a missing session is simply a new one.
             return session
-        try:
-            values = session_values(
+        with returning_session(session):
+            session.values = session_values(
                 securecookie.decode_multi(name, documents.document_data(document), *self.codecs)
             )
-        except securecookie.Error as err:
-            err.session = session
-            raise
-        session.values = values
         session.id = str(object_id)
         session.is_new = False
         return session
-
-    def _fresh_session(self, name: str) -> Session:
-        """A new session with a private copy of the store options (gorilla GH8)."""
-        return Session(self, name, options=self.options.copy(), is_new=True)
 
     # -- Save ----------------------------------------------------------------
 

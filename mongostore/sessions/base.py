@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import abc
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import securecookie
 from mongostore.http import RequestLike, ResponseLike
 from mongostore.sessions.options import Options, validate_max_age
 from mongostore.sessions.registry import get_registry
-from mongostore.sessions.session import Session, new_session
+from mongostore.sessions.session import Session
 
 #: Go's default store max age: 30 days.
 DEFAULT_MAX_AGE = 86400 * 30
@@ -67,10 +69,21 @@ class CodecStore(abc.ABC):
 
     def _new_session(self, name: str) -> Session:
         """A new session with a private copy of the store options (gorilla GH8)."""
-        session = new_session(self, name)
-        session.options = self.options.copy()
-        session.is_new = True
-        return session
+        return Session(self, name, options=self.options.copy(), is_new=True)
+
+
+@contextlib.contextmanager
+def returning_session(session: Session) -> Iterator[None]:
+    """Attach ``session`` to any securecookie error raised inside the block.
+
+    Go's ``Store.New`` returns a usable session together with a decode error;
+    API.md raises the error and carries that session as ``err.session``.
+    """
+    try:
+        yield
+    except securecookie.Error as err:
+        err.session = session
+        raise
 
 
 def session_values(decoded: Any) -> dict[Any, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import securecookie
 from mongostore.http import RequestLike, ResponseLike, add_set_cookie, request_cookie
-from mongostore.sessions.base import DEFAULT_MAX_AGE, CodecStore, session_values
+from mongostore.sessions.base import DEFAULT_MAX_AGE, CodecStore, returning_session, session_values
 from mongostore.sessions.cookie import new_cookie
 from mongostore.sessions.options import Options
 from mongostore.sessions.session import Session
@@ -39,12 +39,8 @@ class CookieStore(CodecStore):
         cookie = request_cookie(request, name)
         if cookie is None:
             return session
-        try:
-            decoded = securecookie.decode_multi(name, cookie, *self.codecs)
-            session.values = session_values(decoded)
-        except securecookie.Error as err:
-            err.session = session
-            raise
+        with returning_session(session):
+            session.values = session_values(securecookie.decode_multi(name, cookie, *self.codecs))
         session.is_new = False
         return session
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import securecookie
 from mongostore.http import RequestLike, ResponseLike, add_set_cookie, request_cookie
-from mongostore.sessions.base import DEFAULT_MAX_AGE, CodecStore, session_values
+from mongostore.sessions.base import DEFAULT_MAX_AGE, CodecStore, returning_session, session_values
 from mongostore.sessions.cookie import new_cookie
 from mongostore.sessions.options import Options
 from mongostore.sessions.session import Session
@@ -80,15 +80,12 @@ class FilesystemStore(CodecStore):
         cookie = request_cookie(request, name)
         if cookie is None:
             return session
-        try:
+        with returning_session(session):
             session_id = securecookie.decode_multi(name, cookie, *self.codecs)
             if not isinstance(session_id, str):
                 raise securecookie.errors.decode_error(
                     f"session ID must decode to a string, got {type(session_id).__name__}"
                 )
-        except securecookie.Error as err:
-            err.session = session
-            raise
         try:
             encoded = self._read(session_id)
         except OSError as err:  # unreadable file: Go returns the session with the error
@@ -99,11 +96,8 @@ class FilesystemStore(CodecStore):
         # Keep the ID even when the file fails to decode, as Go does: the
         # next save overwrites the damaged file instead of leaving it behind.
         session.id = session_id
-        try:
+        with returning_session(session):
             session.values = session_values(securecookie.decode_multi(name, encoded, *self.codecs))
-        except securecookie.Error as err:
-            err.session = session
-            raise
         session.is_new = False
         return session
 
