@@ -22,24 +22,9 @@ from mongostore.sessions import (
     save,
 )
 from tests.support import vectors
+from tests.support.web import cookie_pair, request_with_cookie, save_all
 
 STORE_VECTORS = vectors.vectors("cookie_store")
-
-
-def _request(cookie: str | None = None) -> Request:
-    headers = [] if cookie is None else [("Cookie", cookie)]
-    return Request(EnvironBuilder(path="/", headers=headers).get_environ())
-
-
-def _cookie_pair(set_cookie: str) -> str:
-    """The ``name=value`` part of a Set-Cookie header, as a browser sends it back."""
-    return set_cookie.split(";", 1)[0]
-
-
-def _save_all(request: Request) -> list[str]:
-    response = Response()
-    save(request, response)
-    return response.headers.getlist("Set-Cookie")
 
 
 def test_flashes_across_five_rounds() -> None:
@@ -47,14 +32,14 @@ def test_flashes_across_five_rounds() -> None:
     store = CookieStore(b"secret-key")
 
     # Round 1: a cookieless request, flashes under two keys, one cookie out.
-    request = _request()
+    request = request_with_cookie()
     session = store.get(request, "session-key")
     assert session.is_new
     assert session.flashes() == []
     session.add_flash("foo")
     session.add_flash("bar")
     session.add_flash("baz", "custom_key")
-    cookies = _save_all(request)
+    cookies = save_all(request)
     assert len(cookies) == 1
     assert "SameSite=None" in cookies[0]
     assert "Secure" in cookies[0]
@@ -64,7 +49,7 @@ def test_flashes_across_five_rounds() -> None:
     assert str(invalid.value) == "sessions: invalid character in cookie name: session:key"
 
     # Round 2: Go's test sends the whole Set-Cookie string back as the Cookie header.
-    session = store.get(_request(cookies[0]), "session-key")
+    session = store.get(request_with_cookie(cookies[0]), "session-key")
     assert not session.is_new
     assert session.flashes() == ["foo", "bar"]
     assert session.flashes() == []
@@ -72,22 +57,22 @@ def test_flashes_across_five_rounds() -> None:
     assert session.flashes("custom_key") == []
 
     # Round 3: a structured flash (Go: a registered struct passed by pointer).
-    request = _request()
+    request = request_with_cookie()
     session = store.get(request, "session-key")
     assert session.flashes() == []
     message = {"Type": 42, "Message": "foo"}
     session.add_flash(message)
-    cookies = _save_all(request)
+    cookies = save_all(request)
     assert len(cookies) == 1
 
     # Round 4: it comes back as a value: equal, but a new object.
-    session = store.get(_request(cookies[0]), "session-key")
+    session = store.get(request_with_cookie(cookies[0]), "session-key")
     [custom] = session.flashes()
     assert custom == {"Type": 42, "Message": "foo"}
     assert custom is not message
 
     # Round 5: a second Request on the same environ shares the registry.
-    request = _request()
+    request = request_with_cookie()
     store.get(request, "session-key").values["test"] = "test-value"
     copy = Request(request.environ)
     assert store.get(copy, "session-key").values["test"] == "test-value"
@@ -99,7 +84,7 @@ def test_session_made_with_new_session_saves_without_error() -> None:
     session = new_session(store, "hello")
     session.values["data"] = "hello-world"
     response = Response()
-    session.save(_request(), response)
+    session.save(request_with_cookie(), response)
     [header] = response.headers.getlist("Set-Cookie")
     assert header.startswith("hello=")
 
@@ -108,7 +93,7 @@ def test_sessions_get_a_copy_of_the_store_options() -> None:
     # gorilla TestGH8CookieStore.
     store = CookieStore()
     store.options.path = "/"
-    session = store.new(_request(), "hello")
+    session = store.new(request_with_cookie(), "hello")
     store.options.path = "/foo"
     assert session.options.path == "/"
     assert session.options is not store.options
@@ -123,7 +108,7 @@ def test_defaults_are_gorilla_1_4_plus_http_only() -> None:
 
 def test_store_without_keys_constructs_and_every_save_fails() -> None:
     store = CookieStore()
-    request = _request()
+    request = request_with_cookie()
     store.get(request, "x")
     with pytest.raises(MultiError) as info:
         save(request, Response())
@@ -137,7 +122,7 @@ def test_store_without_keys_constructs_and_every_save_fails() -> None:
 
 def test_tampered_cookie_raises_with_a_fresh_session_that_replaces_it() -> None:
     store = CookieStore(b"secret-key")
-    request = _request("s=tampered")
+    request = request_with_cookie("s=tampered")
     with pytest.raises(securecookie.Error) as first:
         store.get(request, "s")
     assert first.value.is_decode()
@@ -148,38 +133,38 @@ def test_tampered_cookie_raises_with_a_fresh_session_that_replaces_it() -> None:
     with pytest.raises(securecookie.Error) as second:
         store.get(request, "s")
     assert second.value is first.value
-    [replacement] = _save_all(request)
-    assert store.new(_request(_cookie_pair(replacement)), "s").values == {}
+    [replacement] = save_all(request)
+    assert store.new(request_with_cookie(cookie_pair(replacement)), "s").values == {}
 
 
 def test_values_round_trip_through_the_cookie() -> None:
     store = CookieStore(b"h" * 32, b"b" * 32)
-    request = _request()
+    request = request_with_cookie()
     session = store.get(request, "s")
     session.values.update({"user": "alice", "n": 3, "ok": True, "tags": ["a", 1]})
-    [header] = _save_all(request)
-    loaded = store.get(_request(_cookie_pair(header)), "s")
+    [header] = save_all(request)
+    loaded = store.get(request_with_cookie(cookie_pair(header)), "s")
     assert loaded.values == {"user": "alice", "n": 3, "ok": True, "tags": ["a", 1]}
 
 
 def test_cookies_of_an_old_key_pair_decode_after_rotation() -> None:
     old = CookieStore(b"old-hash", b"o" * 16)
-    request = _request()
+    request = request_with_cookie()
     old.get(request, "s").values["v"] = 1
-    [header] = _save_all(request)
+    [header] = save_all(request)
     rotated = CookieStore(b"new-hash", b"n" * 16, b"old-hash", b"o" * 16)
-    assert rotated.get(_request(_cookie_pair(header)), "s").values == {"v": 1}
+    assert rotated.get(request_with_cookie(cookie_pair(header)), "s").values == {"v": 1}
     with pytest.raises(securecookie.Error):
-        CookieStore(b"new-hash", b"n" * 16).new(_request(_cookie_pair(header)), "s")
+        CookieStore(b"new-hash", b"n" * 16).new(request_with_cookie(cookie_pair(header)), "s")
 
 
 def test_max_length_limits_every_codec() -> None:
     store = CookieStore(b"k")
     store.max_length(100)
-    session = store.new(_request(), "s")
+    session = store.new(request_with_cookie(), "s")
     session.values["big"] = "x" * 200
     with pytest.raises(securecookie.Error, match="too long"):
-        session.save(_request(), Response())
+        session.save(request_with_cookie(), Response())
 
 
 @pytest.mark.parametrize("bad", ["10", 10.5, None, True])
@@ -190,22 +175,22 @@ def test_max_age_rejects_a_non_int_and_changes_nothing(bad: Any) -> None:
     with pytest.raises(InvalidOptionsError):
         store.max_age(bad)
     assert store.options.max_age == 86400 * 30
-    request = _request()
+    request = request_with_cookie()
     store.get(request, "s").values["v"] = 1
-    [header] = _save_all(request)
-    assert store.new(_request(_cookie_pair(header)), "s").values == {"v": 1}
+    [header] = save_all(request)
+    assert store.new(request_with_cookie(cookie_pair(header)), "s").values == {"v": 1}
 
 
 def test_negative_max_age_still_encodes_the_values_into_the_deleting_cookie() -> None:
     store = CookieStore(b"k")
-    session = store.new(_request(), "s")
+    session = store.new(request_with_cookie(), "s")
     session.values["keep"] = "me"
     session.options.max_age = -1
     response = Response()
-    session.save(_request(), response)
+    session.save(request_with_cookie(), response)
     [header] = response.headers.getlist("Set-Cookie")
     assert "; Expires=Thu, 01 Jan 1970 00:00:01 GMT; Max-Age=0;" in header
-    assert store.new(_request(_cookie_pair(header)), "s").values == {"keep": "me"}
+    assert store.new(request_with_cookie(cookie_pair(header)), "s").values == {"keep": "me"}
 
 
 def _vector_store(vec: dict[str, Any]) -> CookieStore:
@@ -219,27 +204,27 @@ def _vector_store(vec: dict[str, Any]) -> CookieStore:
 @pytest.mark.parametrize("vec", STORE_VECTORS, ids=vectors.ids(STORE_VECTORS))
 def test_go_cookie_store_flow_reads_back(vec: dict[str, Any]) -> None:
     store = _vector_store(vec)
-    session = store.get(_request(vec["request2_cookie_header"]), vec["name"])
+    session = store.get(request_with_cookie(vec["request2_cookie_header"]), vec["name"])
     assert session.is_new is vec["request2_is_new"]
     assert session.values == vectors.typed_to_python(vec["request2_values"])
     assert session.flashes() == vectors.typed_to_python(vec["request2_flashes"])
 
-    after_flashes = _cookie_pair(vec["set_cookie_2_after_flashes_consumed"])
+    after_flashes = cookie_pair(vec["set_cookie_2_after_flashes_consumed"])
     expected = vectors.typed_to_python(vec["set_cookie_2_values"])
-    assert store.new(_request(after_flashes), vec["name"]).values == expected
+    assert store.new(request_with_cookie(after_flashes), vec["name"]).values == expected
     # Go's delete cookie (MaxAge -1) still carries the values.
-    deleted = _cookie_pair(vec["set_cookie_3_delete"])
-    assert store.new(_request(deleted), vec["name"]).values == expected
+    deleted = cookie_pair(vec["set_cookie_3_delete"])
+    assert store.new(request_with_cookie(deleted), vec["name"]).values == expected
 
 
 @pytest.mark.parametrize("vec", STORE_VECTORS, ids=vectors.ids(STORE_VECTORS))
 def test_header_matches_go_template_with_gorilla_1_2_options(vec: dict[str, Any]) -> None:
     store = _vector_store(vec)
     store.options = Options(path="/", max_age=vec["store_max_age"])
-    request = _request()
+    request = request_with_cookie()
     store.get(request, vec["name"]).values["n"] = 3
-    [header] = _save_all(request)
-    value = _cookie_pair(header).split("=", 1)[1]
+    [header] = save_all(request)
+    value = cookie_pair(header).split("=", 1)[1]
     expires = header.split("Expires=", 1)[1].split(";", 1)[0]
     template = vec["set_cookie_1_template"]
     assert header == template.replace("{VALUE}", value).replace("{EXPIRES}", expires)
@@ -249,16 +234,16 @@ def test_header_matches_go_template_with_gorilla_1_2_options(vec: dict[str, Any]
 def test_python_cookie_store_cookies_decode_in_real_go(go_decode: Any) -> None:
     vec = STORE_VECTORS[0]
     store = _vector_store(vec)
-    request = _request()
+    request = request_with_cookie()
     session = store.get(request, vec["name"])
     session.values.update({"user": "alice", "n": 3, "provider": "ldap"})
     session.add_flash("Logged in as alice")
-    [header] = _save_all(request)
+    [header] = save_all(request)
     case = {
         key: vec[key]
         for key in ("name", "hash", "hash_key_hex", "block_key_hex", "serializer", "max_age")
     }
-    case.update(dst="session_values", encoded=_cookie_pair(header).split("=", 1)[1])
+    case.update(dst="session_values", encoded=cookie_pair(header).split("=", 1)[1])
     [result] = go_decode([case])
     assert result["ok"], result.get("error")
     assert vectors.typed_to_python(result["value"]) == session.values
@@ -273,10 +258,10 @@ def test_one_store_from_eight_threads_keeps_every_session_apart() -> None:
         try:
             barrier.wait()
             for round_ in range(10):
-                request = _request()
+                request = request_with_cookie()
                 store.get(request, "s").values.update({"who": index, "round": round_})
-                [header] = _save_all(request)
-                loaded = store.get(_request(_cookie_pair(header)), "s")
+                [header] = save_all(request)
+                loaded = store.get(request_with_cookie(cookie_pair(header)), "s")
                 assert loaded.values == {"who": index, "round": round_}
         except BaseException as exc:  # collected and re-raised in the main thread
             failures.append(exc)
@@ -297,5 +282,5 @@ def test_header_list_and_bare_environ_adapters_work_end_to_end() -> None:
     get_registry(environ).save(HeaderList(headers))
     [(name, header)] = headers
     assert name == "Set-Cookie"
-    again = EnvironBuilder(path="/", headers=[("Cookie", _cookie_pair(header))]).get_environ()
+    again = EnvironBuilder(path="/", headers=[("Cookie", cookie_pair(header))]).get_environ()
     assert store.get(again, "s").values == {"v": "bare"}

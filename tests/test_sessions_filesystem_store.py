@@ -9,31 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.test import EnvironBuilder
-from werkzeug.wrappers import Request, Response
+from werkzeug.wrappers import Response
 
 import securecookie
-from mongostore.sessions import FilesystemStore, Options, save
+from mongostore.sessions import FilesystemStore, Options
 from mongostore.sessions.filesystem_store import new_session_id
 from tests.support import vectors
+from tests.support.web import cookie_pair, request_with_cookie, save_all
 
 [FS_VECTOR] = vectors.vectors("filesystem_store")
 ID_PATTERN = re.compile(r"[A-Z2-7]{52}")
-
-
-def _request(cookie: str | None = None) -> Request:
-    headers = [] if cookie is None else [("Cookie", cookie)]
-    return Request(EnvironBuilder(path="/", headers=headers).get_environ())
-
-
-def _cookie_pair(set_cookie: str) -> str:
-    return set_cookie.split(";", 1)[0]
-
-
-def _save_all(request: Request) -> list[str]:
-    response = Response()
-    save(request, response)
-    return response.headers.getlist("Set-Cookie")
 
 
 def _session_files(directory: Path) -> list[Path]:
@@ -53,7 +38,7 @@ def test_go_filesystem_store_session_reads_back(tmp_path: Path) -> None:
     vec = FS_VECTOR
     (tmp_path / vec["file_name"]).write_text(vec["file_content"])
     store = _vector_store(tmp_path)
-    session = store.get(_request(f"{vec['name']}={vec['encoded']}"), vec["name"])
+    session = store.get(request_with_cookie(f"{vec['name']}={vec['encoded']}"), vec["name"])
     assert session.id == vec["session_id"]
     assert session.is_new is vec["request2_is_new"]
     assert session.values == vectors.typed_to_python(vec["request2_values"])
@@ -64,30 +49,30 @@ def test_go_filesystem_store_delete_matches_go(tmp_path: Path) -> None:
     vec = FS_VECTOR
     (tmp_path / vec["file_name"]).write_text(vec["file_content"])
     store = _vector_store(tmp_path)
-    request = _request(f"{vec['name']}={vec['encoded']}")
+    request = request_with_cookie(f"{vec['name']}={vec['encoded']}")
     session = store.get(request, vec["name"])
     session.options = Options(path="/", max_age=-1)  # gorilla 1.2's options, no HttpOnly
-    assert _save_all(request) == [vec["set_cookie_delete"]]
+    assert save_all(request) == [vec["set_cookie_delete"]]
     assert not (tmp_path / vec["file_name"]).exists()
 
 
 def test_cookie_holds_the_id_and_the_file_holds_the_values(tmp_path: Path) -> None:
     store = FilesystemStore(tmp_path, b"h" * 32, b"b" * 32)
-    request = _request()
+    request = request_with_cookie()
     session = store.get(request, "fs")
     session.values.update({"user": "alice", "n": 3})
-    [header] = _save_all(request)
+    [header] = save_all(request)
     assert ID_PATTERN.fullmatch(session.id)
     [file] = _session_files(tmp_path)
     assert file.name == f"session_{session.id}"
     assert stat.S_IMODE(file.stat().st_mode) == 0o600
     codecs = store.codecs
-    cookie_value = _cookie_pair(header).split("=", 1)[1]
+    cookie_value = cookie_pair(header).split("=", 1)[1]
     assert securecookie.decode_multi("fs", cookie_value, *codecs) == session.id
     assert securecookie.decode_multi("fs", file.read_text(), *codecs) == session.values
     assert header.endswith("; Path=/" + header.split("; Path=/", 1)[1])
     assert "; Max-Age=2592000; HttpOnly" in header
-    loaded = store.get(_request(_cookie_pair(header)), "fs")
+    loaded = store.get(request_with_cookie(cookie_pair(header)), "fs")
     assert (loaded.id, loaded.values, loaded.is_new) == (session.id, session.values, False)
 
 
@@ -113,7 +98,7 @@ def test_sessions_get_a_copy_of_the_store_options(tmp_path: Path) -> None:
     # gorilla TestGH8FilesystemStore.
     store = FilesystemStore(tmp_path)
     store.options.path = "/"
-    session = store.new(_request(), "hello")
+    session = store.new(request_with_cookie(), "hello")
     store.options.path = "/foo"
     assert session.options.path == "/"
 
@@ -123,13 +108,13 @@ def test_max_length_lets_large_sessions_be_saved() -> None:
     store = FilesystemStore("", b"some key")
     # Upstream names it "my session"; net/http silently drops a cookie with that
     # invalid name, whereas new_cookie raises, so the port uses a valid name.
-    session = store.new(_request(), "my-session")
+    session = store.new(request_with_cookie(), "my-session")
     session.values["big"] = bytes(6144)
     with pytest.raises(securecookie.Error, match="too long"):
-        session.save(_request(), Response())
+        session.save(request_with_cookie(), Response())
     assert session.id == ""  # no ID is kept for a file that was never written
     store.max_length(6144 * 2)
-    session.save(_request(), Response())
+    session.save(request_with_cookie(), Response())
     path = store.file_path(session.id)
     try:
         assert path.exists()
@@ -143,38 +128,38 @@ def test_saving_with_max_age_at_most_zero_deletes_file_and_cookie(
 ) -> None:
     # gorilla TestGH8FilesystemStoreDelete / Delete2.
     store = FilesystemStore(tmp_path, b"some key")
-    request = _request()
+    request = request_with_cookie()
     session = store.get(request, "s")
     session.values["v"] = 1
-    _save_all(request)
+    save_all(request)
     assert _session_files(tmp_path)
     session.options.max_age = max_age
-    [header] = _save_all(request)
+    [header] = save_all(request)
     assert header.startswith("s=; Path=/")
     assert _session_files(tmp_path) == []
 
 
 def test_deleting_a_session_without_a_file_is_not_an_error(tmp_path: Path) -> None:
     store = FilesystemStore(tmp_path, b"k")
-    session = store.new(_request(), "s")
+    session = store.new(request_with_cookie(), "s")
     session.options.max_age = -1
-    session.save(_request(), Response())
+    session.save(request_with_cookie(), Response())
     session.id = "NEVERWRITTEN"
-    session.save(_request(), Response())
+    session.save(request_with_cookie(), Response())
 
 
 def test_a_cookie_whose_file_is_gone_gives_a_new_session_and_a_new_id(tmp_path: Path) -> None:
     store = FilesystemStore(tmp_path, b"k")
-    request = _request()
+    request = request_with_cookie()
     store.get(request, "s").values["v"] = 1
-    [header] = _save_all(request)
-    old_id = store.new(_request(_cookie_pair(header)), "s").id
+    [header] = save_all(request)
+    old_id = store.new(request_with_cookie(cookie_pair(header)), "s").id
     for file in _session_files(tmp_path):
         file.unlink()
-    request = _request(_cookie_pair(header))
+    request = request_with_cookie(cookie_pair(header))
     session = store.get(request, "s")
     assert (session.id, session.values, session.is_new) == ("", {}, True)
-    _save_all(request)
+    save_all(request)
     assert session.id not in ("", old_id)
 
 
@@ -182,20 +167,20 @@ def test_only_the_last_path_element_of_an_id_names_the_file(tmp_path: Path) -> N
     directory = tmp_path / "store"
     directory.mkdir()
     store = FilesystemStore(directory, b"k")
-    session = store.new(_request(), "s")
+    session = store.new(request_with_cookie(), "s")
     session.id = "../../escaped"
     session.values["v"] = 1
     [header] = [*_save_and_get(store, session)]
     assert [f.name for f in _session_files(directory)] == ["session_escaped"]
     assert list(tmp_path.glob("**/*escaped*")) == [directory / "session_escaped"]
     # A cookie naming the traversal ID reads the same confined file, without error.
-    loaded = store.new(_request(_cookie_pair(header)), "s")
+    loaded = store.new(request_with_cookie(cookie_pair(header)), "s")
     assert loaded.values == {"v": 1}
 
 
 def _save_and_get(store: FilesystemStore, session: Any) -> list[str]:
     response = Response()
-    store.save(_request(), response, session)
+    store.save(request_with_cookie(), response, session)
     return response.headers.getlist("Set-Cookie")
 
 
@@ -211,13 +196,13 @@ def test_file_path_mirrors_go_filepath_base(
 
 def test_corrupt_file_raises_a_decode_error_carrying_the_session(tmp_path: Path) -> None:
     store = FilesystemStore(tmp_path, b"k")
-    request = _request()
+    request = request_with_cookie()
     store.get(request, "s").values["v"] = 1
-    [header] = _save_all(request)
+    [header] = save_all(request)
     [file] = _session_files(tmp_path)
     file.write_text("garbage")
     with pytest.raises(securecookie.Error) as info:
-        store.new(_request(_cookie_pair(header)), "s")
+        store.new(request_with_cookie(cookie_pair(header)), "s")
     assert info.value.is_decode()
     damaged = info.value.session
     assert damaged.is_new
@@ -228,7 +213,7 @@ def test_corrupt_file_raises_a_decode_error_carrying_the_session(tmp_path: Path)
 def test_tampered_cookie_raises_a_decode_error_with_a_fresh_session(tmp_path: Path) -> None:
     store = FilesystemStore(tmp_path, b"k")
     with pytest.raises(securecookie.Error) as info:
-        store.get(_request("s=forged"), "s")
+        store.get(request_with_cookie("s=forged"), "s")
     assert info.value.is_decode()
     assert (info.value.session.id, info.value.session.is_new) == ("", True)
 
@@ -236,9 +221,9 @@ def test_tampered_cookie_raises_a_decode_error_with_a_fresh_session(tmp_path: Pa
 def test_writes_leave_no_temporary_files(tmp_path: Path) -> None:
     store = FilesystemStore(tmp_path, b"k")
     for _ in range(5):
-        request = _request()
+        request = request_with_cookie()
         store.get(request, "s").values["v"] = 1
-        _save_all(request)
+        save_all(request)
     assert len(list(tmp_path.iterdir())) == 5
     assert len(_session_files(tmp_path)) == 5
 
@@ -247,10 +232,10 @@ def test_a_write_that_fails_before_the_rename_keeps_the_old_file_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = FilesystemStore(tmp_path, b"k")
-    request = _request()
+    request = request_with_cookie()
     session = store.get(request, "s")
     session.values["v"] = "old"
-    _save_all(request)
+    save_all(request)
     [file] = _session_files(tmp_path)
     before = file.read_text()
 
@@ -267,7 +252,7 @@ def test_a_write_that_fails_before_the_rename_keeps_the_old_file_whole(
     assert [path.name for path in tmp_path.iterdir()] == [file.name]  # temp file removed
     assert file.read_text() == before
     assert store.new(
-        _request(f"s={securecookie.encode_multi('s', session.id, *store.codecs)}"), "s"
+        request_with_cookie(f"s={securecookie.encode_multi('s', session.id, *store.codecs)}"), "s"
     ).values == {"v": "old"}
 
 
@@ -279,15 +264,15 @@ def test_one_store_from_eight_threads_keeps_every_session_apart(tmp_path: Path) 
     def worker(index: int) -> None:
         try:
             barrier.wait()
-            request = _request()
+            request = request_with_cookie()
             store.get(request, "s").values["who"] = index
-            [header] = _save_all(request)
+            [header] = save_all(request)
             for round_ in range(10):
-                request = _request(_cookie_pair(header))
+                request = request_with_cookie(cookie_pair(header))
                 session = store.get(request, "s")
                 assert session.values == {"who": index, **({"round": round_ - 1} if round_ else {})}
                 session.values["round"] = round_
-                [header] = _save_all(request)
+                [header] = save_all(request)
         except BaseException as exc:  # collected and re-raised in the main thread
             failures.append(exc)
 
@@ -304,14 +289,14 @@ def test_unreadable_file_raises_the_os_error_carrying_a_session(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = FilesystemStore(tmp_path, b"k")
-    request = _request()
+    request = request_with_cookie()
     store.get(request, "s").values["v"] = 1
-    [header] = _save_all(request)
+    [header] = save_all(request)
 
     def denied(self: Path, *args: Any, **kwargs: Any) -> str:
         raise PermissionError(13, "Permission denied", str(self))
 
     monkeypatch.setattr(Path, "read_text", denied)
     with pytest.raises(PermissionError) as info:
-        store.new(_request(_cookie_pair(header)), "s")
+        store.new(request_with_cookie(cookie_pair(header)), "s")
     assert info.value.session.is_new  # type: ignore[attr-defined]
