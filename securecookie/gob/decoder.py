@@ -377,18 +377,7 @@ def _map_op(key_id: int, elem_id: int) -> Op:
 
     def decode_map(dec: Decoder, pos: int) -> tuple[dict[Any, Any], int]:
         count, pos = _count(dec, pos)
-        key_op, elem_op = dec.op(key_id), dec.op(elem_id)
-        dec.enter()
-        out: dict[Any, Any] = {}
-        for _ in range(count):
-            key, pos = key_op(dec, pos)
-            out_value, pos = elem_op(dec, pos)
-            try:
-                out[key] = out_value
-            except TypeError:
-                raise _unhashable(key) from None
-        dec.depth -= 1
-        return out, pos
+        return _map_entries(dec, pos, count, dec.op(key_id), dec.op(elem_id))
 
     return decode_map
 
@@ -396,11 +385,18 @@ def _map_op(key_id: int, elem_id: int) -> Op:
 def _decode_any_map(dec: Decoder, pos: int) -> tuple[dict[Any, Any], int]:
     """map[interface{}]interface{} (a session's Values): entries are interface pairs."""
     count, pos = _count(dec, pos)
+    return _map_entries(dec, pos, count, _interface, _interface)
+
+
+def _map_entries(
+    dec: Decoder, pos: int, count: int, key_op: Op, elem_op: Op
+) -> tuple[dict[Any, Any], int]:
+    """``count`` key/value pairs read with the given ops, one nesting level deeper."""
     dec.enter()
     out: dict[Any, Any] = {}
     for _ in range(count):
-        key, pos = _interface(dec, pos)
-        out_value, pos = _interface(dec, pos)
+        key, pos = key_op(dec, pos)
+        out_value, pos = elem_op(dec, pos)
         try:
             out[key] = out_value
         except TypeError:
