@@ -24,13 +24,8 @@ from mongostore import documents
 from mongostore.cleaner import AutoCleanThread, run_auto_clean
 from mongostore.documents import FIELD_EXPIRES, FIELD_ID, FIELD_PROVIDER, FIELD_USER
 from mongostore.errors import Error
-from mongostore.http import RequestLike, ResponseLike, add_set_cookie, request_cookie
-from mongostore.sessions.base import (
-    DEFAULT_MAX_AGE,
-    CodecStore,
-    returning_session,
-    session_values,
-)
+from mongostore.http import RequestLike, ResponseLike, add_set_cookie
+from mongostore.sessions.base import DEFAULT_MAX_AGE, CodecStore, session_values
 from mongostore.sessions.cookie import new_cookie
 from mongostore.sessions.options import Options
 from mongostore.sessions.session import Session
@@ -154,35 +149,29 @@ class MongoStore(CodecStore):
 
     # -- Get / New ---------------------------------------------------------
 
-    def new(self, request: RequestLike, name: str) -> Session:
-        """Load the session named by the request's cookie, bypassing the registry.
+    def _load(self, name: str, cookie: str) -> Session:
+        """The live session whose document the cookie's ID names.
 
-        No cookie, no document, or an expired document: a new session, no
-        error. A cookie or document that fails to decode: the securecookie
-        error, with a new session as ``err.session``. Database errors propagate.
+        No document, or an expired one: a new session, no error. A cookie or
+        ``data`` that fails to decode: a decode error, which :meth:`new` turns
+        into a new session with ``load_error``. Database errors propagate.
         """
-        session = self._new_session(name)
-        cookie = request_cookie(request, name)
-        if cookie is None:
-            return session
-        # Go swallows a bad cookie and returns a new session; API.md wants it raised.
-        with returning_session(session):
-            object_id = documents.cookie_object_id(
-                securecookie.decode_multi(name, cookie, *self.codecs)
-            )
+        object_id = documents.cookie_object_id(
+            securecookie.decode_multi(name, cookie, *self.codecs)
+        )
         now = math.floor(self.now())
         try:
             document = self.collection.find_one({FIELD_ID: object_id, FIELD_EXPIRES: {"$gt": now}})
         except PyMongoError as err:
             _add_context(err, f"loading session {name!r}", self.collection)
             raise
+        session = self._new_session(name)
         if document is None:
             # Go returns ErrNoSession here; a missing session is simply a new one.
             return session
-        with returning_session(session):
-            session.values = session_values(
-                securecookie.decode_multi(name, documents.document_data(document), *self.codecs)
-            )
+        session.values = session_values(
+            securecookie.decode_multi(name, documents.document_data(document), *self.codecs)
+        )
         session.id = str(object_id)
         session.is_new = False
         return session

@@ -6,6 +6,7 @@ Runs on mongomock, or on the server named by MONGODB_URI (see tests/support/mong
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from typing import Any
 
@@ -94,6 +95,14 @@ def assert_new_session(session: Session, store: MongoStore) -> None:
     assert session.options is not store.options
 
 
+def assert_fresh_after_bad_load(session: Session, store: MongoStore) -> securecookie.Error:
+    """A bad cookie or document: a new session whose ``load_error`` is a decode error."""
+    assert_new_session(session, store)
+    assert isinstance(session.load_error, securecookie.Error)
+    assert session.load_error.is_decode()
+    return session.load_error
+
+
 def response() -> tuple[HeaderList, list[tuple[str, str]]]:
     headers: list[tuple[str, str]] = []
     return HeaderList(headers), headers
@@ -144,13 +153,13 @@ class TestGoStoreTests:
         assert first.values == {"test": "testvalue"}
         assert recorder.calls == ["find_one"]
 
-    def test_get_replays_the_same_error_object(self, store: MongoStore) -> None:
+    def test_get_replays_the_same_bad_cookie_session_and_error(self, store: MongoStore) -> None:
         request = cookie_request(NAME, "garbage")
-        with pytest.raises(securecookie.Error) as first:
-            store.get(request, NAME)
-        with pytest.raises(securecookie.Error) as second:
-            store.get(request, NAME)
-        assert first.value is second.value
+        first = store.get(request, NAME)
+        second = store.get(request, NAME)
+        assert first is second
+        assert first.load_error is not None
+        assert second.load_error is first.load_error
 
     def test_save_of_a_new_session_inserts_and_sets_the_id_and_cookie(
         self, store: MongoStore, recorder: RecordingCollection
@@ -249,8 +258,9 @@ class TestConstruction:
         assert store.new(cookie_request(NAME, cookie), NAME).values == {"a": 1}
         store.max_age(1)
         assert store.options.max_age == 1
-        with pytest.raises(securecookie.Error, match="expired timestamp"):
-            store.new(cookie_request(NAME, cookie), NAME)
+        expired = store.new(cookie_request(NAME, cookie), NAME)
+        assert_fresh_after_bad_load(expired, store)
+        assert "expired timestamp" in str(expired.load_error)
 
 
 # -- Get/New semantics (API.md) --------------------------------------------------------
@@ -268,31 +278,25 @@ class TestLoadSemantics:
         ],
         ids=["garbage", "empty", "tampered", "wrong-key", "wrong-name"],
     )
-    def test_an_undecodable_cookie_raises_a_decode_error_with_a_new_session(
+    def test_an_undecodable_cookie_gives_a_new_session_with_its_load_error(
         self, store: MongoStore, recorder: RecordingCollection, cookie: str
     ) -> None:
-        with pytest.raises(securecookie.Error) as info:
-            store.new(cookie_request(NAME, cookie), NAME)
-        assert info.value.is_decode()
-        assert_new_session(info.value.session, store)
+        assert_fresh_after_bad_load(store.new(cookie_request(NAME, cookie), NAME), store)
         assert recorder.calls == []
 
     @pytest.mark.parametrize(
         "decoded_id",
         ["", "not-an-object-id", GO_TEST_ID + "0", " " + GO_TEST_ID[1:], 42, GO_TEST_ID.encode()],
     )
-    def test_a_valid_cookie_whose_id_is_not_24_hex_digits_is_a_decode_error(
+    def test_a_valid_cookie_whose_id_is_not_24_hex_digits_is_a_load_error(
         self, store: MongoStore, recorder: RecordingCollection, decoded_id: object
     ) -> None:
-        with pytest.raises(securecookie.Error) as info:
-            store.new(cookie_request(NAME, id_cookie(decoded_id)), NAME)
-        assert info.value.is_decode()
-        assert_new_session(info.value.session, store)
+        assert_fresh_after_bad_load(
+            store.new(cookie_request(NAME, id_cookie(decoded_id)), NAME), store
+        )
         assert recorder.calls == []
 
-    def test_a_document_whose_data_fails_to_decode_is_a_decode_error(
-        self, store: MongoStore
-    ) -> None:
+    def test_a_document_whose_data_fails_to_decode_is_a_load_error(self, store: MongoStore) -> None:
         raw(store).insert_one(
             {
                 "_id": ObjectId(GO_TEST_ID),
@@ -300,24 +304,22 @@ class TestLoadSemantics:
                 "expires": int(store.now()) + 60,
             }
         )
-        with pytest.raises(securecookie.Error) as info:
-            store.new(cookie_request(NAME, id_cookie(GO_TEST_ID)), NAME)
-        assert info.value.is_decode()
-        assert_new_session(info.value.session, store)
+        assert_fresh_after_bad_load(
+            store.new(cookie_request(NAME, id_cookie(GO_TEST_ID)), NAME), store
+        )
 
     @pytest.mark.parametrize("data", [None, 12, b"bytes"])
-    def test_a_document_whose_data_is_not_a_string_is_a_decode_error(
+    def test_a_document_whose_data_is_not_a_string_is_a_load_error(
         self, store: MongoStore, data: object
     ) -> None:
         raw(store).insert_one(
             {"_id": ObjectId(GO_TEST_ID), "data": data, "expires": int(store.now()) + 60}
         )
-        with pytest.raises(securecookie.Error) as info:
-            store.new(cookie_request(NAME, id_cookie(GO_TEST_ID)), NAME)
-        assert info.value.is_decode()
-        assert_new_session(info.value.session, store)
+        assert_fresh_after_bad_load(
+            store.new(cookie_request(NAME, id_cookie(GO_TEST_ID)), NAME), store
+        )
 
-    def test_a_document_whose_data_is_not_a_map_is_a_decode_error(self, store: MongoStore) -> None:
+    def test_a_document_whose_data_is_not_a_map_is_a_load_error(self, store: MongoStore) -> None:
         raw(store).insert_one(
             {
                 "_id": ObjectId(GO_TEST_ID),
@@ -325,9 +327,9 @@ class TestLoadSemantics:
                 "expires": int(store.now()) + 60,
             }
         )
-        with pytest.raises(securecookie.Error) as info:
-            store.new(cookie_request(NAME, id_cookie(GO_TEST_ID)), NAME)
-        assert info.value.is_decode()
+        assert_fresh_after_bad_load(
+            store.new(cookie_request(NAME, id_cookie(GO_TEST_ID)), NAME), store
+        )
 
     def test_a_missing_document_gives_a_new_session_without_error(self, store: MongoStore) -> None:
         session = store.new(cookie_request(NAME, id_cookie(GO_TEST_ID)), NAME)
@@ -565,8 +567,7 @@ class TestSaveSemantics:
 
     def test_a_bad_cookie_is_replaced_by_save_all(self, store: MongoStore) -> None:
         request = cookie_request(NAME, "garbage")
-        with pytest.raises(securecookie.Error):
-            store.get(request, NAME)
+        assert store.get(request, NAME).load_error is not None
         writer, headers = response()
         sessions.save(request, writer)
         assert len(set_cookie_headers(headers)) == 1
@@ -845,3 +846,19 @@ class TestMaintenance:
             store.start_auto_clean(0, threading.Event())
         with pytest.raises(InvalidIntervalError):
             store.start_auto_clean_thread(-1)
+
+
+def test_a_bad_cookie_is_logged_at_debug_on_the_store_logger(
+    store: MongoStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="mongostore.store"):
+        session = store.new(cookie_request(NAME, "garbage"), NAME)
+    [record] = [r for r in caplog.records if r.name == "mongostore.store"]
+    assert record.levelno == logging.DEBUG
+    assert str(session.load_error) in record.getMessage()
+
+
+def test_a_good_load_has_no_load_error(store: MongoStore) -> None:
+    insert_session(store, {"a": 1}, session_id=GO_TEST_ID)
+    session = store.new(cookie_request(NAME, id_cookie(GO_TEST_ID)), NAME)
+    assert (session.values, session.load_error) == ({"a": 1}, None)

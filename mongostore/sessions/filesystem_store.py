@@ -16,8 +16,8 @@ import threading
 from pathlib import Path
 
 import securecookie
-from mongostore.http import RequestLike, ResponseLike, add_set_cookie, request_cookie
-from mongostore.sessions.base import DEFAULT_MAX_AGE, CodecStore, returning_session, session_values
+from mongostore.http import RequestLike, ResponseLike, add_set_cookie
+from mongostore.sessions.base import DEFAULT_MAX_AGE, CodecStore, session_values
 from mongostore.sessions.cookie import new_cookie
 from mongostore.sessions.options import Options
 from mongostore.sessions.session import Session
@@ -69,35 +69,24 @@ class FilesystemStore(CodecStore):
         """Where the values of ``session_id`` live (only its last path element counts)."""
         return self.path / (FILE_PREFIX + _last_path_element(session_id))
 
-    def new(self, request: RequestLike, name: str) -> Session:
-        """Load the session named by the request's cookie, or start a new one.
+    def _load(self, name: str, cookie: str) -> Session:
+        """The session whose file the cookie's ID names.
 
-        A cookie or file that fails to decode raises the securecookie error
-        with a session attached as ``err.session``. A cookie whose file is
-        gone gives a new session with ID "", so the old ID is never revived.
+        A cookie whose file is gone gives a new session with ID "", so the
+        old ID is never revived. An unreadable file (permissions, I/O) is the
+        server's fault and raises its ``OSError``.
         """
+        session_id = securecookie.decode_multi(name, cookie, *self.codecs)
+        if not isinstance(session_id, str):
+            raise securecookie.errors.decode_error(
+                f"session ID must decode to a string, got {type(session_id).__name__}"
+            )
+        encoded = self._read(session_id)
         session = self._new_session(name)
-        cookie = request_cookie(request, name)
-        if cookie is None:
-            return session
-        with returning_session(session):
-            session_id = securecookie.decode_multi(name, cookie, *self.codecs)
-            if not isinstance(session_id, str):
-                raise securecookie.errors.decode_error(
-                    f"session ID must decode to a string, got {type(session_id).__name__}"
-                )
-        try:
-            encoded = self._read(session_id)
-        except OSError as err:  # unreadable file: Go returns the session with the error
-            err.session = session  # type: ignore[attr-defined]
-            raise
         if encoded is None:
             return session
-        # Keep the ID even when the file fails to decode, as Go does: the
-        # next save overwrites the damaged file instead of leaving it behind.
+        session.values = session_values(securecookie.decode_multi(name, encoded, *self.codecs))
         session.id = session_id
-        with returning_session(session):
-            session.values = session_values(securecookie.decode_multi(name, encoded, *self.codecs))
         session.is_new = False
         return session
 
