@@ -4,6 +4,9 @@ Callers catch :class:`Error` to handle any mongostore failure in one place;
 subclasses (in :mod:`mongostore.sessions.errors` and elsewhere) carry the
 typed context. Codec failures stay :class:`securecookie.Error`, and database
 failures stay pymongo's exceptions, as the API contract says.
+
+The MongoStore's own errors live here too, so the synchronous store and any
+other store over the same collection raise the same types.
 """
 
 from __future__ import annotations
@@ -11,3 +14,44 @@ from __future__ import annotations
 
 class Error(Exception):
     """Root exception of the mongostore package."""
+
+
+class InvalidDatabaseError(Error, TypeError):
+    """``database`` is neither a Database nor a Collection (pymongo's or mongomock's)."""
+
+
+class InvalidSessionIdError(Error, ValueError):
+    """A session about to be written has an ID that is not an ObjectId in hex.
+
+    The text is Go's ``primitive.ErrInvalidHex``.
+    """
+
+    def __init__(self, session_id: str) -> None:
+        self.session_id = session_id
+        super().__init__("the provided hex string is not a valid ObjectID")
+
+
+class SessionNotFoundError(Error, LookupError):
+    """An existing session's document is gone (expired, expired by user, or deleted).
+
+    Saving never recreates it: a session that was logged out elsewhere must
+    stay logged out. The text is Go's.
+    """
+
+    def __init__(self, session_id: str) -> None:
+        self.session_id = session_id
+        super().__init__(f"fail to modify session : session {session_id} not found")
+
+
+class InvalidUserFilterError(Error, ValueError):
+    """A user or provider given to an expire method holds a MongoDB query operator.
+
+    ``{"$ne": None}`` from untrusted input would match, and log out, every
+    user; such values are refused before any query is sent.
+    """
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+        super().__init__(
+            f"mongostore: user/provider must be a plain value, not a query operator: {value!r}"
+        )

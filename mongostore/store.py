@@ -1,7 +1,10 @@
 """MongoStore: sessions in a MongoDB collection, the cookie holding only the session ID.
 
 A port of the Go ``mongostore.MongoStore`` that can share its collection with
-Go services (layout in :mod:`mongostore.documents`). Where it differs from
+Go services (layout in :mod:`mongostore.documents`). This module is the I/O and
+its order only: every filter, update and write decision is a pure function of
+:mod:`mongostore.queries`, and the errors are in :mod:`mongostore.errors`, so an
+async store can share them and differ only in how it waits. Where it differs from
 Go, on purpose, a comment says so; API.md's "Get/New/Save semantics" is the
 contract this module implements.
 """
@@ -9,26 +12,41 @@ contract this module implements.
 from __future__ import annotations
 
 import contextlib
-import math
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
-from bson import ObjectId
 from pymongo.collection import Collection
 from pymongo.errors import PyMongoError
 
 import securecookie
-from mongostore import documents
+from mongostore import documents, queries
 from mongostore.cleaner import AutoCleanThread, run_auto_clean
-from mongostore.documents import FIELD_EXPIRES, FIELD_ID, FIELD_PROVIDER, FIELD_USER
-from mongostore.errors import Error
+from mongostore.documents import FIELD_EXPIRES, FIELD_PROVIDER, FIELD_USER
+from mongostore.errors import (
+    InvalidDatabaseError,
+    InvalidSessionIdError,
+    InvalidUserFilterError,
+    SessionNotFoundError,
+)
 from mongostore.http import RequestLike, ResponseLike, add_set_cookie
 from mongostore.sessions.base import DEFAULT_MAX_AGE, CodecStore, session_values
 from mongostore.sessions.cookie import new_cookie
 from mongostore.sessions.options import Options
 from mongostore.sessions.session import Session
+
+__all__ = [
+    "DEFAULT_COLLECTION",
+    "InvalidDatabaseError",
+    "InvalidSessionIdError",
+    "InvalidUserFilterError",
+    "MongoStore",
+    "SessionCollection",
+    "SessionNotFoundError",
+    "new_store",
+    "resolve_collection",
+]
 
 #: The collection Go's store uses.
 DEFAULT_COLLECTION = "session"
@@ -36,79 +54,14 @@ DEFAULT_COLLECTION = "session"
 SessionCollection = Collection[dict[str, Any]]
 
 
-class InvalidDatabaseError(Error, TypeError):
-    """``database`` is neither a Database nor a Collection (pymongo's or mongomock's)."""
-
-
-class InvalidSessionIdError(Error, ValueError):
-    """A session about to be written has an ID that is not an ObjectId in hex.
-
-    The text is Go's ``primitive.ErrInvalidHex``.
-    """
-
-    def __init__(self, session_id: str) -> None:
-        self.session_id = session_id
-        super().__init__("the provided hex string is not a valid ObjectID")
-
-
-class SessionNotFoundError(Error, LookupError):
-    """An existing session's document is gone (expired, expired by user, or deleted).
-
-    Saving never recreates it: a session that was logged out elsewhere must
-    stay logged out. The text is Go's.
-    """
-
-    def __init__(self, session_id: str) -> None:
-        self.session_id = session_id
-        super().__init__(f"fail to modify session : session {session_id} not found")
-
-
-class InvalidUserFilterError(Error, ValueError):
-    """A user or provider given to an expire method holds a MongoDB query operator.
-
-    ``{"$ne": None}`` from untrusted input would match, and log out, every
-    user; such values are refused before any query is sent.
-    """
-
-    def __init__(self, value: object) -> None:
-        self.value = value
-        super().__init__(
-            f"mongostore: user/provider must be a plain value, not a query operator: {value!r}"
-        )
-
-
-def _plain_match_value(value: Any) -> Any:
-    """``value`` unchanged, after checking no nested mapping key starts with ``$``."""
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, Mapping):
-            if any(isinstance(k, str) and k.startswith("$") for k in item):
-                raise InvalidUserFilterError(value)
-            pending.extend(item.values())
-        elif isinstance(item, list | tuple):
-            pending.extend(item)
-    return value
-
-
 def resolve_collection(database: object, name: str) -> SessionCollection:
     """The sessions collection of ``database`` (a Database or already a Collection).
 
-    Both kinds answer any attribute with a sub-collection, so they are told
-    apart by what their type defines: only a collection type has ``find_one``.
+    Which one it is, and the refusals, are :func:`mongostore.queries.database_is_collection`.
     """
-    kind = type(database)
-    if callable(getattr(kind, "find_one", None)):
+    if queries.database_is_collection(database, name):
         return cast(SessionCollection, database)
-    if callable(getattr(kind, "get_collection", None)):
-        if not isinstance(name, str) or not name:
-            raise InvalidDatabaseError(
-                f"mongostore: collection name must be a non-empty str, got {name!r}"
-            )
-        return cast(SessionCollection, database.get_collection(name))  # type: ignore[attr-defined]
-    raise InvalidDatabaseError(
-        f"mongostore: expected a pymongo Database or Collection, got {kind.__name__}"
-    )
+    return cast(SessionCollection, database.get_collection(name))  # type: ignore[attr-defined]
 
 
 def _add_context(err: PyMongoError, action: str, collection: SessionCollection) -> None:
@@ -159,9 +112,9 @@ class MongoStore(CodecStore):
         object_id = documents.cookie_object_id(
             securecookie.decode_multi(name, cookie, *self.codecs)
         )
-        now = math.floor(self.now())
+        now = queries.now_seconds(self.now)
         try:
-            document = self.collection.find_one({FIELD_ID: object_id, FIELD_EXPIRES: {"$gt": now}})
+            document = self.collection.find_one(queries.live_session_filter(object_id, now))
         except PyMongoError as err:
             _add_context(err, f"loading session {name!r}", self.collection)
             raise
@@ -223,32 +176,27 @@ class MongoStore(CodecStore):
 
     def _write(self, session: Session) -> str:
         """Insert or update the session's document; the Set-Cookie header to send after it."""
-        now = math.floor(self.now())
-        expires = now + session.options.max_age
-        # The ID is chosen here, not by the server, so the cookie is built
-        # before any write: an encode failure never leaves an orphan document,
-        # and its options check (max age within Go's range) runs before the
-        # document's date is computed from that max age.
-        inserting = not session.id
-        object_id = ObjectId() if inserting else self._object_id(session.id)
-        session_id = str(object_id) if inserting else session.id
-        header = self._cookie_header(session, session_id, now)
+        plan = queries.plan_write(
+            session.id, session.options.max_age, queries.now_seconds(self.now)
+        )
+        # The cookie is built before any write (see plan_write), so its options
+        # check (max age within Go's range) runs before the document's date is
+        # computed from that max age.
+        header = self._cookie_header(session, plan.session_id, plan.now)
         data = securecookie.encode_multi(session.name, session.values, *self.codecs)
-        fields = documents.document_fields(data, expires, session.values)
-        if inserting:
+        fields = documents.document_fields(data, plan.expires, session.values)
+        if plan.inserting:
             try:
-                self.collection.insert_one({FIELD_ID: object_id, **fields})
+                self.collection.insert_one({**queries.id_filter(plan.object_id), **fields})
             except PyMongoError as err:
                 _add_context(err, f"inserting session {session.name!r}", self.collection)
                 raise
-            session.id = session_id
+            session.id = plan.session_id
             return header
         update = documents.update_spec(fields, documents.absent_value_fields(session.values))
         try:
-            # Go matches the _id alone; we also require the document to be live,
-            # so a session that expired meanwhile is never brought back.
             result = self.collection.update_one(
-                {FIELD_ID: object_id, FIELD_EXPIRES: {"$gt": now}}, update
+                queries.live_session_filter(plan.object_id, plan.now), update
             )
         except PyMongoError as err:
             _add_context(err, f"updating session {session.name!r}", self.collection)
@@ -271,48 +219,37 @@ class MongoStore(CodecStore):
         session.id = ""
 
     def _delete_id(self, session_id: str) -> None:
-        object_id = self._object_id(session_id)
+        object_id = queries.session_object_id(session_id)
         try:
-            self.collection.delete_one({FIELD_ID: object_id})
+            self.collection.delete_one(queries.id_filter(object_id))
         except PyMongoError as err:
             _add_context(err, "deleting a session", self.collection)
             raise
-
-    @staticmethod
-    def _object_id(session_id: str) -> ObjectId:
-        object_id = documents.object_id_from_hex(session_id)
-        if object_id is None:
-            raise InvalidSessionIdError(session_id)
-        return object_id
 
     # -- Maintenance -----------------------------------------------------------
 
     def expire_sessions(self, user: Any, provider: Any) -> int:
         """Delete every session of ``user`` at ``provider`` (log out everywhere); the count."""
-        query = {FIELD_USER: _plain_match_value(user), FIELD_PROVIDER: _plain_match_value(provider)}
-        result = self.collection.delete_many(query)
+        result = self.collection.delete_many(queries.user_provider_filter(user, provider))
         return result.deleted_count
 
     def expire_sessions_by_user_ids(self, ids: Iterable[Any]) -> int:
         """Delete every session whose ``user`` is one of ``ids``; the count deleted."""
-        if isinstance(ids, str | bytes):
-            # A str is iterable too; expanding it into characters would be a silent bug.
-            raise TypeError(f"expire_sessions_by_user_ids takes a collection of IDs, not {ids!r}")
-        id_list = [_plain_match_value(user_id) for user_id in ids]
-        if not id_list:
+        query = queries.user_ids_filter(ids)
+        if query is None:
             return 0
-        result = self.collection.delete_many({FIELD_USER: {"$in": id_list}})
+        result = self.collection.delete_many(query)
         return result.deleted_count
 
     def get_active_sessions_count(self) -> int:
         """How many sessions have not expired (``expires > now``)."""
-        now = math.floor(self.now())
-        return self.collection.count_documents({FIELD_EXPIRES: {"$gt": now}})
+        now = queries.now_seconds(self.now)
+        return self.collection.count_documents(queries.live_sessions_filter(now))
 
     def clean(self) -> int:
         """Delete every expired session (``expires <= now``) now; the count deleted."""
-        now = math.floor(self.now())
-        result = self.collection.delete_many({FIELD_EXPIRES: {"$lte": now}})
+        now = queries.now_seconds(self.now)
+        result = self.collection.delete_many(queries.expired_filter(now))
         return result.deleted_count
 
     def start_auto_clean(self, interval: float, stop: threading.Event | None = None) -> None:
