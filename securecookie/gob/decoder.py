@@ -183,6 +183,8 @@ class Decoder:
 
     def fill(self, count: int) -> None:
         """Charge ``count`` struct fields or zero values; refuse beyond MAX_FILLED."""
+        if count < 0:  # a negative charge would refill the budget
+            raise GobError(f"gob: bad data: negative fill count {count}")
         self.fill_budget -= count
         if self.fill_budget < 0:
             raise GobError(f"gob: more than {MAX_FILLED} struct fields and zero values to fill")
@@ -490,7 +492,7 @@ def _zero(dec: Decoder, type_id: int) -> Any:
     if wire.kind is Kind.SLICE:
         return []
     if wire.kind is Kind.ARRAY:
-        if wire.length > len(dec.data):  # only an array the input could have carried
+        if not 0 <= wire.length <= len(dec.data):  # an array the input could have carried
             raise GobError(f"gob: array length {wire.length} is implausible")
         dec.fill(wire.length)
         return [_zero(dec, wire.elem) if wire.elem in _BASIC_ZEROS else None] * wire.length
