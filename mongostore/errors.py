@@ -44,14 +44,19 @@ class SessionNotFoundError(Error, LookupError):
 
 
 class InvalidUserFilterError(Error, ValueError):
-    """A user or provider given to an expire method holds a MongoDB query operator.
+    """A user or provider given to an expire method is not a plain scalar value.
 
-    ``{"$ne": None}`` from untrusted input would match, and log out, every
-    user; such values are refused before any query is sent.
+    A revocation filter matches by equality only, so it takes exactly a
+    ``str``, an ``int`` in int64 range, ``bytes`` or an ``ObjectId``. Anything
+    else could widen the match: ``{"$ne": None}`` or a compiled regular
+    expression matches every user, ``None`` every document without one, a
+    list or dict has MongoDB's array and field-order rules. Such values are
+    refused before any query is sent.
     """
 
     def __init__(self, value: object) -> None:
         self.value = value
         super().__init__(
-            f"mongostore: user/provider must be a plain value, not a query operator: {value!r}"
+            "mongostore: user/provider must be a plain str, int, bytes or ObjectId, "
+            f"got {type(value).__name__}: {value!r}"
         )

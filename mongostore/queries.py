@@ -10,11 +10,12 @@ names and the document layout are in :mod:`mongostore.documents`.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from bson import ObjectId
+from bson.int64 import Int64
 
 from mongostore import documents
 from mongostore.documents import FIELD_EXPIRES, FIELD_ID, FIELD_PROVIDER, FIELD_USER
@@ -87,17 +88,19 @@ def expired_filter(now: int) -> dict[str, Any]:
     return {FIELD_EXPIRES: {"$lte": now}}
 
 
+# The exact types a revocation filter accepts (``bool`` and ``float`` are
+# refused too: no user ID is a truth value, and MongoDB compares a float equal
+# to the int of the same value, NaN aside). Exact types, not isinstance: a str
+# subclass such as ``bson.Code`` is a different BSON type.
+_PLAIN_FILTER_TYPES: frozenset[type] = frozenset({str, bytes, int, Int64, ObjectId})
+
+
 def plain_match_value(value: Any) -> Any:
-    """``value`` unchanged, after checking no nested mapping key starts with ``$``."""
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, Mapping):
-            if any(isinstance(k, str) and k.startswith("$") for k in item):
-                raise InvalidUserFilterError(value)
-            pending.extend(item.values())
-        elif isinstance(item, list | tuple):
-            pending.extend(item)
+    """``value`` unchanged when it can only match by equality; else InvalidUserFilterError."""
+    if type(value) not in _PLAIN_FILTER_TYPES:
+        raise InvalidUserFilterError(value)
+    if isinstance(value, int) and not documents.INT64_MIN <= value <= documents.INT64_MAX:
+        raise InvalidUserFilterError(value)
     return value
 
 

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
+import re
 import threading
 from typing import Any
 
+import bson
 import pytest
 from bson import ObjectId
+from bson.int64 import Int64
 
 import mongostore.errors
 import securecookie
@@ -702,12 +706,59 @@ class TestMaintenance:
             store.expire_sessions_by_user_ids(["bob", {"$ne": None}])
         assert raw(store).count_documents({}) == 1
 
-    def test_expire_sessions_matches_plain_dict_users_by_equality(self, store: MongoStore) -> None:
-        # A user stored as a document without operator keys is still an exact match.
-        self.save_as(store, user={"id": 7, "org": "acme"}, provider="sso")
-        self.save_as(store, user={"id": 8, "org": "acme"}, provider="sso")
-        assert store.expire_sessions({"id": 7, "org": "acme"}, "sso") == 1
-        assert store.expire_sessions_by_user_ids([{"id": 8, "org": "acme"}]) == 1
+    @pytest.mark.parametrize(
+        "value",
+        [
+            re.compile(".*"),
+            bson.Regex(".*"),
+            None,
+            {"id": 7, "org": "acme"},
+            ["alice"],
+            ("alice",),
+            {"alice"},
+            True,
+            7.0,
+            math.nan,
+            2**63,
+            -(2**63) - 1,
+            bson.Code("this.user"),
+            dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        ],
+        ids=repr,
+    )
+    def test_only_plain_scalars_reach_a_revocation_filter(
+        self, store: MongoStore, recorder: RecordingCollection, value: Any
+    ) -> None:
+        # A regex matches every user, None every anonymous session, lists and
+        # dicts follow MongoDB's array and field-order rules: none is an
+        # equality match, so each is refused before any query is sent.
+        self.save_as(store, user="alice", provider="github")
+        self.save_as(store, provider="github")  # anonymous
+        recorder.calls.clear()
+        for call in (
+            lambda: store.expire_sessions(value, "github"),
+            lambda: store.expire_sessions("alice", value),
+            lambda: store.expire_sessions_by_user_ids(["bob", value]),
+        ):
+            with pytest.raises(InvalidUserFilterError) as excinfo:
+                call()
+            assert excinfo.value.value is value
+        assert recorder.calls == []
+        assert raw(store).count_documents({}) == 2
+
+    @pytest.mark.parametrize(
+        "user",
+        ["alice", "", "$ne", 7, -(2**63), 2**63 - 1, Int64(9), b"\x00id", ObjectId()],
+        ids=repr,
+    )
+    def test_plain_scalar_users_are_matched_by_equality(self, store: MongoStore, user: Any) -> None:
+        # Documents as any writer may leave them (an ObjectId user is no gob value).
+        raw(store).insert_many([{"user": "someone else", "provider": "p"}, {"provider": "p"}])
+        raw(store).insert_one({"user": user, "provider": "p"})
+        assert store.expire_sessions(user, "p") == 1
+        raw(store).insert_one({"user": user, "provider": "q"})
+        assert store.expire_sessions_by_user_ids([user]) == 1
+        assert raw(store).count_documents({}) == 2
 
     def test_expire_sessions_by_no_user_ids_deletes_nothing(
         self, store: MongoStore, recorder: RecordingCollection
