@@ -23,7 +23,7 @@ from pymongo.errors import PyMongoError
 import securecookie
 from mongostore import documents, queries
 from mongostore.cleaner import AutoCleanThread, run_auto_clean
-from mongostore.documents import FIELD_EXPIRES, FIELD_PROVIDER, FIELD_USER
+from mongostore.documents import FIELD_EXPIRES, FIELD_ID, FIELD_PROVIDER, FIELD_USER
 from mongostore.errors import (
     InvalidDatabaseError,
     InvalidSessionIdError,
@@ -149,14 +149,30 @@ class MongoStore(CodecStore):
         """Move the session to a fresh ID: insert a new document, delete the old one, new cookie.
 
         Call it on login and on any privilege change, so an ID planted in the
-        browser beforehand (session fixation) never gains the new rights. On
-        failure the session keeps its old ID and no cookie is written. With
-        max age <= 0 it is a plain delete, as :meth:`save`.
+        browser beforehand (session fixation) never gains the new rights. An
+        existing session whose document is gone (signed out elsewhere,
+        expired, ``expire_sessions``) raises :class:`SessionNotFoundError`,
+        as :meth:`save` does: nothing is written and no cookie is sent, so a
+        revoked session is never brought back under a new ID. A new session
+        (ID "") is simply inserted. On failure the session keeps its old ID
+        and no cookie is written. With max age <= 0 it is a plain delete, as
+        :meth:`save`.
         """
         if session.options.max_age <= 0:
             self.save(request, response, session)
             return
         old_id = session.id
+        if old_id and not self._is_live(old_id):
+            raise SessionNotFoundError(old_id)  # the common case: nothing written at all
+        # Order: check, insert the new document, delete the old one, and only
+        # go on if that delete removed it. Deleting first would leave a window
+        # in which a concurrent expire_sessions finds neither document and
+        # the insert then brings the user back; inserting first means such a
+        # revocation deletes the new document too (it carries the same user),
+        # or deletes the old one first, which the delete count reveals. A
+        # crash between the two writes leaves an extra document whose cookie
+        # was never sent: unusable, gone at its expiry or at the next
+        # expire_sessions, never a second session anyone holds.
         session.id = ""
         try:
             header = self._write(session)
@@ -165,14 +181,32 @@ class MongoStore(CodecStore):
             raise
         if old_id:
             try:
-                self._delete_id(old_id)
+                old_was_live = self._delete_id(old_id) > 0
             except BaseException:
-                new_id, session.id = session.id, old_id
-                # Best effort: the orphan would otherwise live until it expires.
-                with contextlib.suppress(PyMongoError):
-                    self._delete_id(new_id)
+                self._undo_insert(session, old_id)
                 raise
+            if not old_was_live:  # revoked between the check and the delete
+                self._undo_insert(session, old_id)
+                raise SessionNotFoundError(old_id)
         add_set_cookie(response, header)
+
+    def _is_live(self, session_id: str) -> bool:
+        """Whether the document of ``session_id`` exists and has not expired."""
+        query = queries.live_session_filter(
+            queries.session_object_id(session_id), queries.now_seconds(self.now)
+        )
+        try:
+            return self.collection.find_one(query, {FIELD_ID: 1}) is not None
+        except PyMongoError as err:
+            _add_context(err, f"loading session {session_id!r}", self.collection)
+            raise
+
+    def _undo_insert(self, session: Session, old_id: str) -> None:
+        """Give ``session`` its old ID back and delete the document regenerate inserted."""
+        new_id, session.id = session.id, old_id
+        # Best effort: the orphan (its cookie never sent) would otherwise live until it expires.
+        with contextlib.suppress(PyMongoError):
+            self._delete_id(new_id)
 
     def _write(self, session: Session) -> str:
         """Insert or update the session's document; the Set-Cookie header to send after it."""
@@ -218,13 +252,15 @@ class MongoStore(CodecStore):
         # The ID is dead; a later save of this object inserts a fresh one.
         session.id = ""
 
-    def _delete_id(self, session_id: str) -> None:
+    def _delete_id(self, session_id: str) -> int:
+        """Delete the document of ``session_id``; how many were deleted (0 or 1)."""
         object_id = queries.session_object_id(session_id)
         try:
-            self.collection.delete_one(queries.id_filter(object_id))
+            result = self.collection.delete_one(queries.id_filter(object_id))
         except PyMongoError as err:
             _add_context(err, "deleting a session", self.collection)
             raise
+        return result.deleted_count
 
     # -- Maintenance -----------------------------------------------------------
 

@@ -641,6 +641,64 @@ class TestRegenerate:
         assert ObjectId.is_valid(session.id)
         assert raw(store).count_documents({}) == 1
 
+    def signed_in(self, store: MongoStore) -> tuple[str, Session]:
+        """A live session of alice, saved by the store (so ``user`` is on its document)."""
+        session = store.new(cookie_request(), NAME)
+        session.values.update(user="alice", provider="github")
+        store.save(cookie_request(), response()[0], session)
+        return session.id, store.new(cookie_request(NAME, id_cookie(session.id)), NAME)
+
+    @pytest.mark.parametrize(
+        "revoke",
+        [
+            lambda store, old_id, clock: raw(store).delete_one({"_id": ObjectId(old_id)}),
+            lambda store, old_id, clock: store.expire_sessions("alice", "github"),
+            lambda store, old_id, clock: store.expire_sessions_by_user_ids(["alice"]),
+            lambda store, old_id, clock: clock.advance(THIRTY_DAYS),
+        ],
+        ids=["signed-out-elsewhere", "expire_sessions", "by-user-ids", "expired"],
+    )
+    def test_regenerating_a_session_whose_document_is_gone_writes_nothing(
+        self, store: MongoStore, recorder: RecordingCollection, clock: FakeClock, revoke: Any
+    ) -> None:
+        # Like save: a session logged out during the request stays logged out.
+        old_id, session = self.signed_in(store)
+        revoke(store, old_id, clock)
+        left = list(raw(store).find())
+        recorder.calls.clear()
+        writer, headers = response()
+        with pytest.raises(SessionNotFoundError) as info:
+            store.regenerate(cookie_request(), writer, session)
+        assert info.value.session_id == old_id
+        assert session.id == old_id
+        assert set_cookie_headers(headers) == []
+        assert "insert_one" not in recorder.calls
+        assert list(raw(store).find()) == left
+
+    @pytest.mark.parametrize("by_user", [False, True], ids=["old-document", "every-user-session"])
+    def test_a_revocation_racing_regenerate_is_never_undone(
+        self, store: MongoStore, recorder: RecordingCollection, by_user: bool
+    ) -> None:
+        # The revocation lands after regenerate's check, right after its insert.
+        old_id, session = self.signed_in(store)
+        real_insert = recorder.insert_one
+
+        def insert_then_revoke(*args: Any, **kwargs: Any) -> Any:
+            result = real_insert(*args, **kwargs)
+            if by_user:
+                assert store.expire_sessions("alice", "github") == 2
+            else:
+                raw(store).delete_one({"_id": ObjectId(old_id)})
+            return result
+
+        recorder.insert_one = insert_then_revoke  # type: ignore[method-assign]
+        writer, headers = response()
+        with pytest.raises(SessionNotFoundError):
+            store.regenerate(cookie_request(), writer, session)
+        assert session.id == old_id
+        assert set_cookie_headers(headers) == []
+        assert raw(store).count_documents({}) == 0
+
     def test_regenerate_with_max_age_zero_deletes_like_save(self, store: MongoStore) -> None:
         old_id = insert_session(store, {"n": 1})
         session = store.new(cookie_request(NAME, id_cookie(old_id)), NAME)

@@ -224,6 +224,20 @@ class TestRegenerateFaults:
         assert stored(store, old_id) is not None
         assert set_cookie_headers(headers) == []
 
+    def test_a_failed_liveness_check_writes_nothing_and_sends_no_cookie(
+        self, store: MongoStore, recorder: RecordingCollection
+    ) -> None:
+        session, _ = saved_session(store, role="guest")
+        old_id = session.id
+        recorder.fail_on["find_one"] = AutoReconnect("down")
+        recorder.calls.clear()
+        headers: list[tuple[str, str]] = []
+        with pytest.raises(AutoReconnect):
+            store.regenerate(cookie_request(), HeaderList(headers), session)
+        assert recorder.calls == ["find_one"]
+        assert session.id == old_id
+        assert set_cookie_headers(headers) == []
+
 
 class TestHostileInput:
     @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
