@@ -60,3 +60,20 @@ class InvalidUserFilterError(Error, ValueError):
             "mongostore: user/provider must be a plain str, int, bytes or ObjectId, "
             f"got {type(value).__name__}: {value!r}"
         )
+
+
+class TTLIndexRefusedError(Error, RuntimeError):
+    """``ensure_indexes`` would add the TTL index to a collection that Go services write.
+
+    A document without ``expires_at`` was written by a store like Go's, which
+    never updates that field, so a TTL index could delete sessions Go has
+    extended. Pass ``ttl=False`` (or ``force_ttl=True`` to add it anyway).
+    """
+
+    def __init__(self, collection: str) -> None:
+        self.collection = collection
+        super().__init__(
+            f"mongostore: collection {collection!r} holds sessions without expires_at "
+            "(written by a Go-style store); ensure_indexes(ttl=False) leaves the TTL index "
+            "out, force_ttl=True adds it anyway"
+        )

@@ -29,6 +29,7 @@ from mongostore.errors import (
     InvalidSessionIdError,
     InvalidUserFilterError,
     SessionNotFoundError,
+    TTLIndexRefusedError,
 )
 from mongostore.http import RequestLike, ResponseLike, add_set_cookie
 from mongostore.sessions.base import DEFAULT_MAX_AGE, CodecStore, session_values
@@ -301,7 +302,7 @@ class MongoStore(CodecStore):
         """Run the auto-clean loop in a daemon thread; call ``stop()`` on the result to end it."""
         return AutoCleanThread(self.clean, interval, self._auto_clean_running).start()
 
-    def ensure_indexes(self, *, ttl: bool = True) -> list[str]:
+    def ensure_indexes(self, *, ttl: bool = True, force_ttl: bool = False) -> list[str]:
         """Create the store's indexes (idempotent); their names.
 
         A TTL index on ``expires_at`` lets the server delete expired sessions
@@ -312,7 +313,17 @@ class MongoStore(CodecStore):
         ``ttl=False`` leaves the TTL index out, for collections that Go
         services write too: Go never updates ``expires_at``, so the TTL index
         could delete a session Go has extended (README, "Sharing sessions").
+        When the collection already holds a document without ``expires_at``
+        (one a Go-style store wrote), asking for the TTL index raises
+        :class:`~mongostore.errors.TTLIndexRefusedError` before any index is
+        built, unless ``force_ttl=True``.
         """
+        if ttl and not force_ttl:
+            foreign = self.collection.find_one(
+                {documents.FIELD_EXPIRES_AT: {"$exists": False}}, {FIELD_ID: 1}
+            )
+            if foreign is not None:
+                raise TTLIndexRefusedError(self.collection.full_name)
         names = [
             self.collection.create_index([(FIELD_EXPIRES, 1)]),
             self.collection.create_index([(FIELD_USER, 1), (FIELD_PROVIDER, 1)]),

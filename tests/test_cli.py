@@ -542,6 +542,19 @@ def test_expire_deletes_the_sessions_of_one_user_and_provider(
     assert {d["_id"] for d in db["session"].find()} == {keep_other_provider, keep_other_user}
 
 
+def test_expire_without_provider_logs_the_user_out_everywhere(
+    capsys: pytest.CaptureFixture[str], cli_db: tuple[list[str], Any]
+) -> None:
+    conn, db = cli_db
+    insert_session(db, expires_in=3600, user="oscar")  # a Go service's or demo's sign-in
+    insert_session(db, expires_in=3600, user="oscar", provider="github")
+    keep = insert_session(db, expires_in=3600, user="ada")
+    status, out, err = run_cli(capsys, "expire", *conn, "--user", "oscar")
+    assert status == 0, err
+    assert out == "deleted 2 session(s) of user 'oscar'\n"
+    assert [d["_id"] for d in db["session"].find()] == [keep]
+
+
 def test_expire_requires_a_user(
     capsys: pytest.CaptureFixture[str], cli_db: tuple[list[str], Any]
 ) -> None:
@@ -579,6 +592,21 @@ def test_indexes_no_ttl_creates_every_index_but_the_ttl_one(
     }
     assert keys == {("_id",), ("expires",), ("user", "provider")}
     assert "expireAfterSeconds" not in out
+
+
+def test_indexes_refuses_the_ttl_index_beside_go_written_sessions(
+    capsys: pytest.CaptureFixture[str], cli_db: tuple[list[str], Any]
+) -> None:
+    conn, db = cli_db
+    db["session"].insert_one({"_id": ObjectId(), "data": "x", "expires": int(time.time()) + 60})
+    status, out, err = run_cli(capsys, "indexes", *conn)
+    assert (status, out) == (1, "")
+    assert_one_line_error(err)
+    assert "--no-ttl" in err
+    assert set(db["session"].index_information()) == {"_id_"}
+    status, out, err = run_cli(capsys, "indexes", *conn, "--force-ttl")
+    assert status == 0, err
+    assert "expireAfterSeconds 0" in out
 
 
 def test_collection_option_selects_another_collection(
@@ -814,3 +842,25 @@ def test_demo_rejects_an_out_of_range_port(capsys: pytest.CaptureFixture[str]) -
     status, _, err = run_cli(capsys, "demo", "--port", "70000")
     assert status == 2
     assert_one_line_error(err)
+
+
+@pytest.mark.usefixtures("no_serving")
+def test_demo_no_ttl_leaves_the_ttl_index_out(
+    capsys: pytest.CaptureFixture[str], cli_db: tuple[list[str], Any]
+) -> None:
+    conn, db = cli_db
+    status, _, err = run_cli(capsys, "demo", *conn, "--port", "0", "--no-ttl")
+    assert status == 0, err
+    specs = db["session"].index_information().values()
+    assert [s for s in specs if "expireAfterSeconds" in s] == []
+
+
+def test_demo_on_a_collection_go_writes_asks_for_no_ttl_in_one_line(
+    capsys: pytest.CaptureFixture[str], cli_db: tuple[list[str], Any]
+) -> None:
+    conn, db = cli_db
+    db["session"].insert_one({"_id": ObjectId(), "data": "x", "expires": int(time.time()) + 60})
+    status, _, err = run_cli(capsys, "demo", *conn, "--port", "0")
+    assert status == 1
+    assert_one_line_error(err)
+    assert "--no-ttl" in err

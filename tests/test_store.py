@@ -21,6 +21,7 @@ import mongostore.errors
 import securecookie
 from mongostore import sessions
 from mongostore.cleaner import InvalidIntervalError
+from mongostore.errors import TTLIndexRefusedError
 from mongostore.http import HeaderList
 from mongostore.sessions import Options, Session
 from mongostore.store import (
@@ -883,6 +884,43 @@ class TestMaintenance:
         keys = {tuple(spec["key"]) for spec in info.values()}
         assert keys == {(("_id", 1),), (("expires", 1),), (("user", 1), ("provider", 1))}
         assert not any("expireAfterSeconds" in spec for spec in info.values())
+
+    def test_ensure_indexes_refuses_the_ttl_index_beside_go_written_documents(
+        self, store: MongoStore
+    ) -> None:
+        # A Go-style store writes no expires_at and never updates it: a TTL index
+        # there could delete sessions Go extended, so it is refused by name.
+        raw(store).insert_one({"_id": ObjectId(), "data": "x", "expires": int(store.now()) + 60})
+        with pytest.raises(TTLIndexRefusedError, match="ttl=False") as excinfo:
+            store.ensure_indexes()
+        assert isinstance(excinfo.value, mongostore.errors.Error)
+        assert set(raw(store).index_information()) == {"_id_"}  # nothing was built
+        store.ensure_indexes(ttl=False)
+        assert not any("expireAfterSeconds" in s for s in raw(store).index_information().values())
+
+    def test_ensure_indexes_adds_the_ttl_index_beside_go_documents_when_forced(
+        self, store: MongoStore
+    ) -> None:
+        raw(store).insert_one({"_id": ObjectId(), "data": "x", "expires": int(store.now()) + 60})
+        store.ensure_indexes(force_ttl=True)
+        info = raw(store).index_information().values()
+        assert any(spec.get("expireAfterSeconds") == 0 for spec in info)
+
+    def test_ensure_indexes_accepts_a_collection_of_python_written_sessions(
+        self, store: MongoStore
+    ) -> None:
+        self.save_as(store, user="a")
+        assert len(store.ensure_indexes()) == 3
+
+    def test_expire_by_user_ids_logs_a_user_out_at_every_provider_and_none(
+        self, store: MongoStore
+    ) -> None:
+        self.save_as(store, user="oscar", provider="github")
+        self.save_as(store, user="oscar")  # no provider field, as Go's store writes
+        self.save_as(store, user="ada")
+        assert store.expire_sessions("oscar", "") == 0  # Go's exact match keeps its meaning
+        assert store.expire_sessions_by_user_ids(["oscar"]) == 2
+        assert raw(store).count_documents({}) == 1
 
     def test_indexes_are_never_created_implicitly(
         self, store: MongoStore, recorder: RecordingCollection

@@ -25,6 +25,7 @@ from mongostore.cli.database import (
 from mongostore.cli.failure import EXIT_FAILURE, EXIT_USAGE, CommandError
 from mongostore.cli.keys import add_key_options, flatten_pairs, pairs_from_env
 from mongostore.demo import create_app
+from mongostore.errors import TTLIndexRefusedError
 from securecookie import generate_random_key
 
 DEMO_DATABASE = "mongostore_demo"
@@ -42,6 +43,12 @@ def register(commands: Any) -> None:
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 = any free)")
     add_database_options(parser, uri_required=False, default_db=DEMO_DATABASE)
     add_key_options(parser, required=False)
+    parser.add_argument(
+        "--no-ttl",
+        dest="ttl",
+        action="store_false",
+        help="leave out the TTL index on expires_at (when Go services write the collection too)",
+    )
     parser.set_defaults(handler=run_demo)
 
 
@@ -83,7 +90,10 @@ def build_store(args: argparse.Namespace, resources: ExitStack) -> tuple[MongoSt
         backend = "an in-memory mongomock database (no --uri / $MONGODB_URI; data is lost on exit)"
     store = MongoStore(session_collection(database, args), *keys)
     with database_errors(args):  # also proves the server is reachable before serving
-        store.ensure_indexes()
+        try:
+            store.ensure_indexes(ttl=args.ttl)
+        except TTLIndexRefusedError as exc:
+            raise CommandError(f"mongostore demo: {exc}; pass --no-ttl", EXIT_FAILURE) from exc
     return store, f"sessions in {backend}, collection {args.collection!r}; {key_source}"
 
 
