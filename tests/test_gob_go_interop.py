@@ -100,6 +100,9 @@ SESSION_VALUES: dict[str, dict[Any, Any]] = {
         "year1": dt.datetime(1, 1, 1, tzinfo=UTC),
         "year9999": dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
         "list": [dt.datetime(2000, 1, 1, tzinfo=IST)],
+        # Local dates in Python's range whose UTC instants are not (year 0 / year 10000).
+        "year1_east": dt.datetime(1, 1, 1, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+        "year9999_west": dt.datetime(9999, 12, 31, 23, tzinfo=dt.timezone(dt.timedelta(hours=-2))),
     },
     "flashes": {"_flash": ["Welcome back!", "You have 2 new messages"], "custom": ["baz"]},
     "struct_flash": {"_flash": [GoStruct("main.Flash", {"Type": 42, "Message": "foo"})]},
@@ -205,6 +208,25 @@ GO_VALUES: dict[str, dict[str, Any]] = {
                     ],
                 },
             },
+        ],
+    },
+    "time_range_ends": {
+        "type": "map[interface {}]interface {}",
+        "value": [
+            {
+                "key": {"type": "string", "value": name},
+                "value": {
+                    "type": "time.Time",
+                    "value": "",
+                    "unix": unix,
+                    "nsec": 0,
+                    "offset_s": offset,
+                },
+            }
+            for name, unix, offset in (
+                ("0001-01-01T00:30:00+01:00", -62135596800 - 1800, 3600),
+                ("9999-12-31T23:00:00-02:00", 253402300800 + 3600, -7200),
+            )
         ],
     },
     "struct": {

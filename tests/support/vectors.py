@@ -63,6 +63,9 @@ def key(hex_or_none: str | None) -> bytes | None:
     return None if hex_or_none is None else bytes.fromhex(hex_or_none)
 
 
+_UNIX_EPOCH = dt.datetime(1970, 1, 1)
+
+
 def typed_to_python(typed: dict[str, Any]) -> Any:
     """Convert a typed vector value into the Python value the port maps it to.
 
@@ -87,9 +90,11 @@ def typed_to_python(typed: dict[str, Any]) -> Any:
     if go_type == "[]uint8":
         return base64.b64decode(value)
     if go_type == "time.Time":
-        tz = dt.timezone(dt.timedelta(seconds=typed["offset_s"]))
-        base = dt.datetime.fromtimestamp(typed["unix"], tz)
-        return base + dt.timedelta(microseconds=typed["nsec"] // 1000)
+        # From the local wall time: near the range ends the UTC instant may not fit.
+        local = _UNIX_EPOCH + dt.timedelta(
+            seconds=typed["unix"] + typed["offset_s"], microseconds=typed["nsec"] // 1000
+        )
+        return local.replace(tzinfo=dt.timezone(dt.timedelta(seconds=typed["offset_s"])))
     if go_type.startswith("[]"):
         return [typed_to_python(item) for item in value]
     if go_type.startswith("map["):
