@@ -191,6 +191,17 @@ def slice_definition(type_id: int, elem: int) -> bytes:
     return _message(encode_int(-type_id) + _field(Kind.SLICE + 1, inner) + b"\x00")
 
 
+def array_definition(type_id: int, elem: int, length: int) -> bytes:
+    """The message defining ``type_id`` as ``[length]elem``."""
+    inner = (
+        _field(1, _common(type_id))
+        + _field(1, encode_int(elem))
+        + _field(1, encode_int(length))
+        + b"\x00"
+    )
+    return _message(encode_int(-type_id) + _field(Kind.ARRAY + 1, inner) + b"\x00")
+
+
 def map_definition(type_id: int, key: int, elem: int) -> bytes:
     """The message defining ``type_id`` as ``map[key]elem``."""
     inner = (

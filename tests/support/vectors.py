@@ -15,6 +15,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+from securecookie.gob.gotypes import GO_TYPED
+
 VECTORS_PATH = Path(__file__).resolve().parent.parent / "vectors" / "gorilla-go.json"
 
 _INT_TYPES = {
@@ -110,4 +112,10 @@ def values_equal(a: Any, b: Any) -> bool:
         return a.keys() == b.keys() and all(values_equal(a[k], b[k]) for k in a)
     if isinstance(a, list | tuple) and isinstance(b, list | tuple):
         return len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b, strict=True))
-    return bool(type(a) is type(b) and a == b)
+    return bool(_plain_type(a) is _plain_type(b) and a == b)
+
+
+def _plain_type(value: Any) -> type:
+    """The Python type a value shows its user: a Go-typed int (``GoInt``) is an int."""
+    kind = type(value)
+    return kind.__mro__[1] if isinstance(value, GO_TYPED) else kind
