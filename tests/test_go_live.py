@@ -51,12 +51,9 @@ def py_store(database: Any, pairs: Pairs, *, max_age: int | None = None) -> Mong
 
 
 def py_load(store: MongoStore, browser: Browser) -> tuple[Session, Exception | None]:
-    """The session and its load error (raised with ``.session`` attached, or ``load_error``)."""
-    try:
-        session = store.get(request_with_cookie(browser.header()), COOKIE_NAME)
-    except securecookie.Error as exc:
-        return exc.session, exc  # type: ignore[attr-defined]
-    return session, getattr(session, "load_error", None)
+    """The session and its load error (a bad cookie gives a fresh session with ``load_error``)."""
+    session = store.get(request_with_cookie(browser.header()), COOKIE_NAME)
+    return session, session.load_error
 
 
 def py_get(store: MongoStore, browser: Browser) -> Session:
