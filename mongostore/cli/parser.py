@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn, TextIO
 
-from mongostore.cli import admin, decode, demo_cmd, keys
+from mongostore.cli import admin, decode, demo_cmd, keys, show
 from mongostore.cli.failure import EXIT_USAGE, CommandError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     keys.register(commands)
     decode.register(commands)
+    show.register(commands)
     admin.register(commands)
     demo_cmd.register(commands)
     return parser
@@ -44,7 +45,15 @@ def run(argv: Sequence[str] | None = None, *, stderr: TextIO | None = None) -> i
     """Parse ``argv`` (default ``sys.argv[1:]``), run the command, return the exit status."""
     err = sys.stderr if stderr is None else stderr
     try:
-        args = build_parser().parse_args(argv)
+        args, extras = build_parser().parse_known_args(argv)
+        if extras:
+            # argparse reports these from the top-level parser ("mongostore:");
+            # they belong to the command, like every other error line.
+            prog = f"mongostore {args.command}"
+            raise CommandError(
+                f"{prog}: unrecognized arguments: {' '.join(extras)} (see '{prog} --help')",
+                EXIT_USAGE,
+            )
         handler: Handler = args.handler
         return handler(args)
     except CommandError as exc:
