@@ -66,12 +66,12 @@ def test_python_dash_m_help_runs_as_a_subprocess_and_lists_every_command() -> No
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    for command in ("keygen", "decode", "count", "clean", "expire", "indexes", "demo"):
+    for command in ("keygen", "decode", "show", "count", "clean", "expire", "indexes", "demo"):
         assert command in proc.stdout
 
 
 @pytest.mark.parametrize(
-    "command", ["keygen", "decode", "count", "clean", "expire", "indexes", "demo"]
+    "command", ["keygen", "decode", "show", "count", "clean", "expire", "indexes", "demo"]
 )
 def test_every_command_has_help(capsys: pytest.CaptureFixture[str], command: str) -> None:
     status, out, _ = run_cli(capsys, command, "--help")
