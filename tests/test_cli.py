@@ -94,6 +94,19 @@ def test_unknown_option_is_one_line_usage_error(capsys: pytest.CaptureFixture[st
     assert "--bogus" in err
 
 
+def test_ctrl_c_during_a_command_is_one_line_naming_the_command(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mongostore.cli import keys
+
+    def interrupted(args: Any) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(keys, "run_keygen", interrupted)
+    status, out, err = run_cli(capsys, "keygen")
+    assert (status, out, err) == (130, "", "mongostore keygen: interrupted\n")
+
+
 # --- keygen ----------------------------------------------------------------------------------
 
 

@@ -44,12 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
 def run(argv: Sequence[str] | None = None, *, stderr: TextIO | None = None) -> int:
     """Parse ``argv`` (default ``sys.argv[1:]``), run the command, return the exit status."""
     err = sys.stderr if stderr is None else stderr
+    prog = "mongostore"
     try:
         args, extras = build_parser().parse_known_args(argv)
+        prog = f"mongostore {args.command}"
         if extras:
             # argparse reports these from the top-level parser ("mongostore:");
             # they belong to the command, like every other error line.
-            prog = f"mongostore {args.command}"
             raise CommandError(
                 f"{prog}: unrecognized arguments: {' '.join(extras)} (see '{prog} --help')",
                 EXIT_USAGE,
@@ -62,5 +63,5 @@ def run(argv: Sequence[str] | None = None, *, stderr: TextIO | None = None) -> i
     except SystemExit as exc:  # --help and --version exit through argparse
         return exc.code if isinstance(exc.code, int) else 0
     except KeyboardInterrupt:
-        print("mongostore: interrupted", file=err)
+        print(f"{prog}: interrupted", file=err)
         return 130
