@@ -1,8 +1,10 @@
 """The auto-clean loop that deletes expired sessions (Go's ``MongoStore.StartAutoClean``).
 
-Two forms: :func:`run_auto_clean` blocks the calling thread like Go's, until
+Three forms: :func:`run_auto_clean` blocks the calling thread like Go's, until
 its ``stop`` event is set; :class:`AutoCleanThread` runs the same loop in a
-daemon thread and is stopped with :meth:`AutoCleanThread.stop`. Only one loop
+daemon thread and is stopped with :meth:`AutoCleanThread.stop`;
+:func:`run_auto_clean_async` is the loop of an asyncio task
+(:meth:`mongostore.aio.AsyncMongoStore.start_auto_clean`). Only one loop
 per store runs at a time: a second start returns at once, as Go's
 ``autoCleanRunning`` flag makes it (we use a lock, so two threads cannot both
 see the flag unset).
@@ -10,10 +12,11 @@ see the flag unset).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 
 from mongostore.errors import Error
@@ -22,6 +25,8 @@ _log = logging.getLogger(__name__)
 
 #: Deletes the expired sessions and returns how many it deleted.
 CleanFunc = Callable[[], int]
+#: The same for an asyncio store: a coroutine function.
+AsyncCleanFunc = Callable[[], Awaitable[int]]
 
 
 class InvalidIntervalError(Error, ValueError):
@@ -76,11 +81,37 @@ def run_auto_clean(
             try:
                 deleted = clean()
             except Exception:
-                _log.warning("mongostore: auto-clean failed; retrying next interval", exc_info=True)
+                log_failed_clean()
             else:
-                _log.debug("mongostore: auto-clean deleted %d expired sessions", deleted)
+                log_clean(deleted)
     finally:
         running.release()
+
+
+async def run_auto_clean_async(clean: AsyncCleanFunc, seconds: float) -> None:
+    """Await ``clean`` every ``seconds`` (checked by :func:`validate_interval`) until cancelled.
+
+    The asyncio form of :func:`run_auto_clean`, with its rules: the first
+    clean one interval after the start, a failed clean logged and retried.
+    """
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            deleted = await clean()
+        except Exception:
+            log_failed_clean()
+        else:
+            log_clean(deleted)
+
+
+def log_failed_clean() -> None:
+    """Log the exception being handled as a failed clean (the loop goes on)."""
+    _log.warning("mongostore: auto-clean failed; retrying next interval", exc_info=True)
+
+
+def log_clean(deleted: int) -> None:
+    """Log how many expired sessions one clean deleted."""
+    _log.debug("mongostore: auto-clean deleted %d expired sessions", deleted)
 
 
 class AutoCleanThread:

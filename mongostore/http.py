@@ -10,7 +10,7 @@ list). Nothing else in the sessions core touches WSGI, so another adapter
 from __future__ import annotations
 
 import re
-from collections.abc import MutableMapping
+from collections.abc import Iterable, MutableMapping
 from typing import Any, Protocol, TypeAlias
 
 from werkzeug.wrappers import Request
@@ -84,23 +84,36 @@ def _parse_cookie_value(raw: str) -> str | None:
 def request_cookie(request: RequestLike, name: str) -> str | None:
     """The value of the FIRST cookie called ``name`` in the request (Go's ``Request.Cookie``).
 
-    Parses the raw Cookie header exactly as Go's ``readCookies`` does: pairs
-    with an invalid name or value are skipped, quotes around a value are
-    removed. Garbage never raises; it only yields ``None``.
+    WSGI servers hand over one ``HTTP_COOKIE`` line; :func:`first_cookie` reads it.
     """
     header = environ_of(request).get("HTTP_COOKIE")
-    if not isinstance(header, str) or not name:
+    if not isinstance(header, str):
         return None
-    for raw_part in _trim(header).split(";"):
-        part = _trim(raw_part)
-        if not part:
-            continue
-        cookie_name, _, raw_value = part.partition("=")
-        if cookie_name != name or not _TOKEN.fullmatch(cookie_name):
-            continue
-        value = _parse_cookie_value(raw_value)
-        if value is not None:
-            return value
+    return first_cookie([header], name)
+
+
+def first_cookie(header_lines: Iterable[str], name: str) -> str | None:
+    """The value of the first cookie called ``name`` in these ``Cookie`` header lines.
+
+    Parses each line, in order, exactly as Go's ``readCookies`` does: pairs
+    with an invalid name or value are skipped, quotes around a value are
+    removed, and the first valid pair of the name wins. Garbage never raises;
+    it only yields ``None``. Every adapter (WSGI here, ASGI in
+    :mod:`mongostore.asgi_http`) reads cookies through this one parser.
+    """
+    if not name:
+        return None
+    for line in header_lines:
+        for raw_part in _trim(line).split(";"):
+            part = _trim(raw_part)
+            if not part:
+                continue
+            cookie_name, _, raw_value = part.partition("=")
+            if cookie_name != name or not _TOKEN.fullmatch(cookie_name):
+                continue
+            value = _parse_cookie_value(raw_value)
+            if value is not None:
+                return value
     return None
 
 

@@ -7,6 +7,7 @@ here as plugins, so every test file can use them without importing.
 from __future__ import annotations
 
 pytest_plugins = [
+    "tests.support.aio",
     "tests.support.golang",
     "tests.support.golive",
     "tests.support.mongo",

@@ -1,10 +1,14 @@
-"""What every codec-protected store shares: codecs from key pairs, options, limits, loading."""
+"""What every codec-protected store shares: codecs from key pairs, options, limits, loading.
+
+:class:`StoreConfig` is the I/O-free part (sync and async stores both build on
+it); :class:`CodecStore` adds the synchronous ``get``/``new`` template.
+"""
 
 from __future__ import annotations
 
 import abc
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import securecookie
 from mongostore.http import RequestLike, ResponseLike, request_cookie
@@ -12,16 +16,21 @@ from mongostore.sessions.options import Options, validate_max_age
 from mongostore.sessions.registry import get_registry
 from mongostore.sessions.session import Session
 
+if TYPE_CHECKING:
+    from mongostore.sessions.protocol import AnyStore
+
 #: Go's default store max age: 30 days.
 DEFAULT_MAX_AGE = 86400 * 30
 
 
-class CodecStore(abc.ABC):
-    """A store whose data is protected by securecookie codecs built from key pairs.
+class StoreConfig:
+    """What every codec-protected store shares, sync or async: codecs, options, limits.
 
     ``key_pairs`` are (hash key, block key) pairs for rotation, newest first;
     the block key of the last pair may be omitted. ``codecs`` and ``options``
-    are public and may be replaced, as in Go.
+    are public and may be replaced, as in Go. Nothing here does I/O, so a
+    synchronous store (:class:`CodecStore`) and an asyncio store
+    (:class:`mongostore.aio.AsyncMongoStore`) configure themselves the same way.
     """
 
     codecs: list[securecookie.Codec]
@@ -37,44 +46,6 @@ class CodecStore(abc.ABC):
         self.options = options
         # Go's constructors call MaxAge so the codecs check the same age.
         self.max_age(options.max_age)
-
-    def get(self, request: RequestLike, name: str) -> Session:
-        """The session ``name`` of this request, loaded once per request (registry-cached)."""
-        return get_registry(request).get(self, name)
-
-    def new(self, request: RequestLike, name: str) -> Session:
-        """Load the session afresh from the request, bypassing the registry.
-
-        No cookie: a new session. A cookie or stored data that fails to
-        decode (tampered, expired, signed with a retired key): a new session
-        whose ``load_error`` is that :class:`securecookie.Error`, logged at
-        DEBUG. Go's ``Store.New`` returns the same pair, and its callers
-        write ``session, _ := store.Get(r, name)``: a stale cookie must start
-        a fresh session, not fail the request. Errors of the server side
-        (database, files, a store without keys) still raise.
-        """
-        cookie = request_cookie(request, name)
-        if cookie is None:
-            return self._new_session(name)
-        try:
-            return self._load(name, cookie)
-        except securecookie.Error as err:
-            if err.is_usage() or err.is_internal() or not err.is_decode():
-                raise  # the store's own fault (no keys, a broken codec): not the client's
-            return fresh_session_after(self._new_session(name), err, self._log)
-
-    @abc.abstractmethod
-    def _load(self, name: str, cookie: str) -> Session:
-        """The session ``name`` named by the request's ``cookie`` value.
-
-        Raises a decode :class:`securecookie.Error` for anything the client
-        sent (or the store holds) that does not decode; a cookie naming a
-        session that no longer exists gives a new session.
-        """
-
-    @abc.abstractmethod
-    def save(self, request: RequestLike, response: ResponseLike, session: Session) -> None:
-        """Persist the session and add its Set-Cookie header."""
 
     def max_age(self, seconds: int) -> None:
         """Set the options' max age and every codec's max age together (Go's ``MaxAge``)."""
@@ -94,12 +65,66 @@ class CodecStore(abc.ABC):
 
     def _new_session(self, name: str) -> Session:
         """A new session with a private copy of the store options (gorilla GH8)."""
-        return Session(self, name, options=self.options.copy(), is_new=True)
+        # A StoreConfig is always one of the two store kinds (a subclass adds the I/O).
+        store = cast("AnyStore", self)
+        return Session(store, name, options=self.options.copy(), is_new=True)
+
+    def _fresh_after(self, name: str, err: securecookie.Error) -> Session:
+        """The session a failed load gives: new, carrying ``err``; or ``err`` raised.
+
+        A cookie or stored data that fails to decode (tampered, expired,
+        signed with a retired key) is the client's: a new session whose
+        ``load_error`` is that error, as Go's ``Store.New`` returns the pair
+        and its callers write ``session, _ := store.Get(r, name)``. A usage
+        or internal codec error (no keys, a broken codec) is the store's own
+        fault and raises.
+        """
+        if err.is_usage() or err.is_internal() or not err.is_decode():
+            raise err
+        return fresh_session_after(self._new_session(name), err, self._log)
 
     @property
     def _log(self) -> logging.Logger:
         """The logger of the store's own module (``mongostore.store``, …)."""
         return logging.getLogger(type(self).__module__)
+
+
+class CodecStore(StoreConfig, abc.ABC):
+    """A synchronous store over :class:`StoreConfig`: the registry-cached ``get`` and ``new``."""
+
+    def get(self, request: RequestLike, name: str) -> Session:
+        """The session ``name`` of this request, loaded once per request (registry-cached)."""
+        return get_registry(request).get(self, name)
+
+    def new(self, request: RequestLike, name: str) -> Session:
+        """Load the session afresh from the request, bypassing the registry.
+
+        No cookie: a new session. A cookie or stored data that fails to
+        decode: a new session whose ``load_error`` is that
+        :class:`securecookie.Error`, logged at DEBUG (:meth:`_fresh_after`).
+        Errors of the server side (database, files, a store without keys)
+        still raise.
+        """
+        cookie = request_cookie(request, name)
+        if cookie is None:
+            return self._new_session(name)
+        try:
+            return self._load(name, cookie)
+        except securecookie.Error as err:
+            return self._fresh_after(name, err)
+
+    @abc.abstractmethod
+    def _load(self, name: str, cookie: str) -> Session:
+        """The session ``name`` named by the request's ``cookie`` value.
+
+        Raises a decode :class:`securecookie.Error` for anything the client
+        sent (or the store holds) that does not decode; a cookie naming a
+        session that no longer exists gives a new session.
+        """
+
+    @abc.abstractmethod
+    def save(self, request: RequestLike, response: ResponseLike, session: Session) -> None:
+        """Persist the session and add its Set-Cookie header."""
 
 
 def fresh_session_after(session: Session, err: securecookie.Error, log: logging.Logger) -> Session:

@@ -1,8 +1,8 @@
-"""The session store interface (Go's ``sessions.Store``)."""
+"""The session store interfaces (Go's ``sessions.Store``), synchronous and asyncio."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 if TYPE_CHECKING:
     from mongostore.http import RequestLike, ResponseLike
@@ -30,3 +30,24 @@ class Store(Protocol):
 
     def save(self, request: RequestLike, response: ResponseLike, session: Session) -> None:
         """Persist ``session`` and add its Set-Cookie header to ``response``."""
+
+
+class AsyncStore(Protocol):
+    """:class:`Store` for asyncio: the same methods and semantics, as coroutines.
+
+    A request is an ASGI scope or anything with a ``scope`` (a Starlette
+    ``Request`` or ``WebSocket``); see :mod:`mongostore.asgi_http`.
+    """
+
+    async def get(self, request: Any, name: str) -> Session:
+        """The request's session ``name``, cached in the scope's registry."""
+
+    async def new(self, request: Any, name: str) -> Session:
+        """A session loaded afresh from the request, bypassing the registry."""
+
+    async def save(self, request: Any, response: Any, session: Session) -> None:
+        """Persist ``session`` and add its Set-Cookie header to ``response``."""
+
+
+#: The store a session belongs to: either kind.
+AnyStore: TypeAlias = "Store | AsyncStore"

@@ -1,14 +1,22 @@
-"""Per-request session cache and save-all (Go's ``sessions.Registry``).
+"""Per-request session cache and save-all (Go's ``sessions.Registry``), blocking and asyncio.
 
-The registry lives in the WSGI environ, so every werkzeug ``Request`` built
-on the same environ (Go: a shallow copy of the request) shares it.
+The registry lives in the request: in the WSGI environ, so every werkzeug
+``Request`` built on the same environ (Go: a shallow copy of the request)
+shares it; for asyncio, in the ASGI scope (:func:`get_async_registry`). The
+rules (name check, load once and replay, save-all that continues past
+failures and reports Go's MultiError) are :class:`RegistryRules`, which both
+registries share; they differ only in awaiting the store.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+import inspect
+from collections.abc import MutableMapping
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
+from mongostore.asgi_http import RequestWithScope, scope_of
 from mongostore.http import RequestLike, ResponseLike, environ_of
+from mongostore.sessions.blocking import run_blocking
 from mongostore.sessions.cookie import is_cookie_name_valid
 from mongostore.sessions.errors import (
     InvalidCookieNameError,
@@ -19,21 +27,28 @@ from mongostore.sessions.errors import (
 from mongostore.sessions.session import Session
 
 if TYPE_CHECKING:
-    from mongostore.sessions.protocol import Store
+    from mongostore.sessions.protocol import AnyStore, AsyncStore, Store
 
 #: The environ key holding the request's registry.
 ENVIRON_KEY: Final = "mongostore.sessions.registry"
+#: The ASGI scope key holding the request's asyncio registry.
+SCOPE_KEY: Final = "mongostore.sessions.async_registry"
 
 
-class Registry:
-    """The sessions used during one request, each loaded at most once."""
+class RegistryRules:
+    """Both registries' rules, written once as coroutines that await only what is awaitable.
 
-    def __init__(self, request: RequestLike) -> None:
+    With a blocking store nothing suspends, and :class:`Registry` runs them
+    as plain calls (:func:`~mongostore.sessions.blocking.run_blocking`);
+    :class:`AsyncRegistry` awaits them.
+    """
+
+    def __init__(self, request: Any) -> None:
         self.request = request
         #: What ``store.new`` gave for each name: its session or its exception.
         self._entries: dict[str, Session | Exception] = {}
 
-    def get(self, store: Store, name: str) -> Session:
+    async def _get(self, store: AnyStore, name: str) -> Session:
         """The session ``name`` from ``store``, loaded on first use and then replayed.
 
         The first call runs ``store.new`` and caches its session or its
@@ -46,7 +61,8 @@ class Registry:
         entry = self._entries.get(name)
         if entry is None:
             try:
-                entry = store.new(self.request, name)
+                loaded = store.new(self.request, name)
+                entry = await loaded if inspect.isawaitable(loaded) else loaded
             except Exception as exc:
                 entry = exc
             self._entries[name] = entry
@@ -57,7 +73,7 @@ class Registry:
         entry.store = store
         return entry
 
-    def save(self, response: ResponseLike) -> None:
+    async def _save(self, response: ResponseLike) -> None:
         """Save every session of the request, continuing past failures.
 
         Raises :class:`MultiError` listing each failure as Go words it
@@ -65,28 +81,75 @@ class Registry:
         raised (a database error) have nothing to save and are skipped.
         """
         errors: list[Exception] = []
-        for name, session in self._entries.items():
+        for name, session in list(self._entries.items()):
             if isinstance(session, Exception):
                 continue
             if session.store is None:
                 errors.append(MissingStoreError(name))
                 continue
             try:
-                session.store.save(self.request, response, session)
+                pending = session.save(self.request, response)
+                if inspect.isawaitable(pending):
+                    await pending
             except Exception as exc:
                 errors.append(SaveError(name, exc))
         if errors:
             raise MultiError(errors)
 
 
+class Registry(RegistryRules):
+    """The sessions used during one request, each loaded at most once."""
+
+    def get(self, store: Store, name: str) -> Session:
+        """The session ``name`` from ``store``, loaded on first use and then replayed."""
+        return run_blocking(self._get(store, name))
+
+    def save(self, response: ResponseLike) -> None:
+        """Save every session of the request, continuing past failures (Go's MultiError)."""
+        run_blocking(self._save(response))
+
+
+class AsyncRegistry(RegistryRules):
+    """:class:`Registry` for an ASGI request: the same rules, the store awaited.
+
+    A session of a blocking store used in the same request is saved too.
+    """
+
+    async def get(self, store: AsyncStore, name: str) -> Session:
+        """The session ``name`` from ``store``, loaded on first use and then replayed."""
+        return await self._get(store, name)
+
+    async def save(self, response: ResponseLike) -> None:
+        """Save every session of the request, continuing past failures (Go's MultiError)."""
+        await self._save(response)
+
+
+R = TypeVar("R", bound=RegistryRules)
+
+
+def _registry_in(holder: MutableMapping[str, Any], key: str, kind: type[R], request: Any) -> R:
+    """The registry of ``kind`` stored under ``key`` in ``holder``, created on first use."""
+    registry = holder.get(key)
+    if not isinstance(registry, kind):
+        registry = kind(request)
+        holder[key] = registry
+    return registry
+
+
 def get_registry(request: RequestLike) -> Registry:
     """The registry of this request, created and stored in the environ on first use."""
-    environ = environ_of(request)
-    registry = environ.get(ENVIRON_KEY)
-    if not isinstance(registry, Registry):
-        registry = Registry(request)
-        environ[ENVIRON_KEY] = registry
-    return registry
+    return _registry_in(environ_of(request), ENVIRON_KEY, Registry, request)
+
+
+def get_async_registry(request: RequestWithScope) -> AsyncRegistry:
+    """The asyncio registry of this ASGI request, created and stored in its scope on first use.
+
+    The scope is shared by every Starlette ``Request`` built on it, so they
+    all see one registry; :class:`mongostore.asgi.SessionMiddleware` creates it
+    before the app runs, so copies of the scope share it too.
+    """
+    scope = scope_of(request)
+    return _registry_in(scope, SCOPE_KEY, AsyncRegistry, scope)
 
 
 def save(request: RequestLike, response: ResponseLike) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 
 import securecookie
@@ -10,7 +11,7 @@ from mongostore.sessions.options import Options
 
 if TYPE_CHECKING:
     from mongostore.http import RequestLike, ResponseLike
-    from mongostore.sessions.protocol import Store
+    from mongostore.sessions.protocol import AnyStore
 
 #: Go's ``flashesKey``: where flashes live when no key is given.
 FLASHES_KEY = "_flash"
@@ -30,7 +31,7 @@ class Session:
 
     def __init__(
         self,
-        store: Store | None,
+        store: AnyStore | None,
         name: str,
         *,
         values: dict[Any, Any] | None = None,
@@ -70,14 +71,17 @@ class Session:
             raise FlashesTypeError(key, flashes)
         self.values[key] = [*flashes, value]
 
-    def save(self, request: RequestLike, response: ResponseLike) -> None:
-        """Save through the session's store (Go's ``Session.Save``)."""
+    def save(self, request: RequestLike, response: ResponseLike) -> Awaitable[None] | None:
+        """Save through the session's store (Go's ``Session.Save``).
+
+        With an asyncio store the result is its coroutine: ``await session.save(...)``.
+        """
         if self.store is None:
             raise MissingStoreError(self.name)
-        self.store.save(request, response, self)
+        return self.store.save(request, response, self)
 
 
-def new_session(store: Store | None, name: str) -> Session:
+def new_session(store: AnyStore | None, name: str) -> Session:
     """A blank session for stores to fill in (Go's ``NewSession``).
 
     Zero options, ``is_new`` False and ``id`` "", exactly as Go: stores set

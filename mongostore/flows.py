@@ -1,0 +1,274 @@
+"""Every MongoStore operation once, as a generator of database calls; the stores only run them.
+
+A flow is a generator that yields a :class:`Call` whenever it needs the
+database, is sent the call's result (or has the call's exception thrown in
+at that point, so its own ``try`` blocks see it), and returns the
+operation's result. The order of the calls, what each sends, the session
+changes, the rollback of a failed regenerate: all of it is here, written
+once. :class:`mongostore.store.MongoStore` runs a flow with blocking pymongo
+calls and :class:`mongostore.aio.AsyncMongoStore` awaits the same calls on
+pymongo's asyncio API; both run them with :func:`drive`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+from collections.abc import Generator, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+
+from pymongo.errors import PyMongoError
+
+import securecookie
+from mongostore import documents, queries, rules
+from mongostore.documents import FIELD_EXPIRES, FIELD_ID, FIELD_PROVIDER, FIELD_USER
+from mongostore.errors import SessionNotFoundError, TTLIndexRefusedError
+from mongostore.sessions.session import Session
+
+if TYPE_CHECKING:
+    from mongostore.store_base import MongoStoreBase
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One collection method call a flow needs, and what the store was doing (for errors)."""
+
+    method: str
+    args: tuple[Any, ...]
+    action: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+#: A store operation: yields calls, is sent their results, returns ``T``.
+Flow: TypeAlias = Generator[Call, Any, T]
+
+
+async def drive(flow: Flow[T], collection: Any) -> T:
+    """Run ``flow`` against ``collection``: make each call, await its result if it is awaitable.
+
+    The one runner of both stores: an ``AsyncCollection``'s methods return
+    awaitables, which are awaited; a blocking ``Collection``'s return their
+    results, so the coroutine never suspends and
+    :func:`mongostore.sessions.blocking.run_blocking` runs it as a plain call.
+    A call's exception is thrown into the flow where it yielded the call; a
+    database error first gets a note saying what the store was doing and in
+    which collection, keeping pymongo's type for callers.
+    """
+    sent: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            call = flow.send(sent) if error is None else flow.throw(error)
+        except StopIteration as stop:
+            result: T = stop.value
+            return result
+        error = None
+        try:
+            sent = getattr(collection, call.method)(*call.args, **call.kwargs)
+            if inspect.isawaitable(sent):
+                sent = await sent
+        except BaseException as err:
+            if isinstance(err, PyMongoError):
+                err.add_note(f"mongostore: {call.action} in collection {collection.full_name!r}")
+            error = err
+
+
+# -- Get / New ---------------------------------------------------------------
+
+
+def new(store: MongoStoreBase, name: str, cookie: str | None) -> Flow[Session]:
+    """The session ``name`` for a request whose cookie of that name is ``cookie``.
+
+    No cookie: a new session, no query. A cookie or ``data`` that fails to
+    decode: a new session with ``load_error`` (:meth:`StoreConfig._fresh_after`).
+    No live document: a new session. Database errors propagate.
+    """
+    if cookie is None:
+        return store._new_session(name)
+    try:
+        return (yield from load(store, name, cookie))
+    except securecookie.Error as err:
+        return store._fresh_after(name, err)
+
+
+def load(store: MongoStoreBase, name: str, cookie: str) -> Flow[Session]:
+    """The live session whose document the cookie's ID names; decode errors raise."""
+    object_id = rules.cookie_session_id(name, cookie, store.codecs)
+    now = queries.now_seconds(store.now)
+    document = yield Call(
+        "find_one", (queries.live_session_filter(object_id, now),), f"loading session {name!r}"
+    )
+    return rules.fill_from_document(store._new_session(name), object_id, document, store.codecs)
+
+
+# -- Save --------------------------------------------------------------------------
+
+
+def save(store: MongoStoreBase, session: Session) -> Flow[str]:
+    """Write the session's document; the Set-Cookie value to add. Max age <= 0 deletes both.
+
+    A new session (ID "") is inserted under a fresh ObjectId; an existing one
+    is updated, and raises :class:`SessionNotFoundError` if its document is
+    gone. The caller adds the header only after the flow returned.
+    """
+    if session.options.max_age <= 0:
+        yield from erase(session)
+        return rules.deletion_header(session)
+    return (yield from write(store, session))
+
+
+def regenerate(store: MongoStoreBase, session: Session) -> Flow[str]:
+    """Move the session to a fresh ID: insert a new document, delete the old one; the header.
+
+    An existing session whose document is gone (signed out elsewhere,
+    expired, ``expire_sessions``) raises :class:`SessionNotFoundError`, as
+    :func:`save` does: nothing is written, so a revoked session is never
+    brought back under a new ID. A new session (ID "") is simply inserted.
+    On failure the session keeps its old ID (and the new document is deleted,
+    best effort), so no cookie may be written. Max age <= 0: as :func:`save`.
+    """
+    if session.options.max_age <= 0:
+        return (yield from save(store, session))
+    old_id = session.id
+    if old_id and not (yield from is_live(store, old_id)):
+        raise SessionNotFoundError(old_id)  # the common case: nothing written at all
+    # Order: check, insert the new document, delete the old one, and only
+    # go on if that delete removed it. Deleting first would leave a window
+    # in which a concurrent expire_sessions finds neither document and the
+    # insert then brings the user back; inserting first means such a
+    # revocation deletes the new document too (it carries the same user), or
+    # deletes the old one first, which the delete count reveals. A crash
+    # between the two writes leaves an extra document whose cookie was never
+    # sent: unusable, gone at its expiry or at the next expire_sessions.
+    session.id = ""
+    try:
+        header = yield from write(store, session)
+    except BaseException:
+        session.id = old_id
+        raise
+    if old_id:
+        try:
+            old_was_live = (yield from delete_id(old_id)) > 0
+        except BaseException:
+            yield from undo_insert(session, old_id)
+            raise
+        if not old_was_live:  # revoked between the check and the delete
+            yield from undo_insert(session, old_id)
+            raise SessionNotFoundError(old_id)
+    return header
+
+
+def is_live(store: MongoStoreBase, session_id: str) -> Flow[bool]:
+    """Whether the document of ``session_id`` exists and has not expired."""
+    query = queries.live_session_filter(
+        queries.session_object_id(session_id), queries.now_seconds(store.now)
+    )
+    found = yield Call("find_one", (query, {FIELD_ID: 1}), f"loading session {session_id!r}")
+    return found is not None
+
+
+def undo_insert(session: Session, old_id: str) -> Flow[None]:
+    """Give ``session`` its old ID back and delete the document regenerate inserted."""
+    new_id, session.id = session.id, old_id
+    # Best effort: the orphan (its cookie never sent) would otherwise live until it expires.
+    with contextlib.suppress(PyMongoError):
+        yield from delete_id(new_id)
+
+
+def write(store: MongoStoreBase, session: Session) -> Flow[str]:
+    """Insert or update the session's document; the Set-Cookie value to send after it."""
+    planned = rules.session_write(session, queries.now_seconds(store.now), store.codecs)
+    if planned.plan.inserting:
+        yield Call("insert_one", (planned.document,), f"inserting session {session.name!r}")
+        session.id = planned.plan.session_id
+        return planned.header
+    result = yield Call(
+        "update_one", (planned.match, planned.update), f"updating session {session.name!r}"
+    )
+    if result.matched_count == 0:
+        raise SessionNotFoundError(session.id)
+    return planned.header
+
+
+def erase(session: Session) -> Flow[None]:
+    """Delete the session's document (nothing to do for a session never saved)."""
+    if not session.id:
+        return
+    yield from delete_id(session.id)
+    # The ID is dead; a later save of this object inserts a fresh one.
+    session.id = ""
+
+
+def delete_id(session_id: str) -> Flow[int]:
+    """Delete the document of ``session_id``, live or not; how many were deleted (0 or 1)."""
+    object_id = queries.session_object_id(session_id)
+    result = yield Call("delete_one", (queries.id_filter(object_id),), "deleting a session")
+    return int(result.deleted_count)
+
+
+# -- Maintenance -----------------------------------------------------------------
+
+
+def expire_sessions(user: Any, provider: Any) -> Flow[int]:
+    """Delete every session of ``user`` at ``provider`` (log out everywhere); the count."""
+    query = queries.user_provider_filter(user, provider)
+    result = yield Call("delete_many", (query,), "expiring the sessions of a user")
+    return int(result.deleted_count)
+
+
+def expire_sessions_by_user_ids(ids: Iterable[Any]) -> Flow[int]:
+    """Delete every session whose ``user`` is one of ``ids``; the count (no query for none)."""
+    query = queries.user_ids_filter(ids)
+    if query is None:
+        return 0
+    result = yield Call("delete_many", (query,), "expiring the sessions of users")
+    return int(result.deleted_count)
+
+
+def get_active_sessions_count(store: MongoStoreBase) -> Flow[int]:
+    """How many sessions have not expired (``expires > now``)."""
+    query = queries.live_sessions_filter(queries.now_seconds(store.now))
+    return int((yield Call("count_documents", (query,), "counting live sessions")))
+
+
+def clean(store: MongoStoreBase) -> Flow[int]:
+    """Delete every expired session (``expires <= now``); the count deleted."""
+    query = queries.expired_filter(queries.now_seconds(store.now))
+    result = yield Call("delete_many", (query,), "deleting expired sessions")
+    return int(result.deleted_count)
+
+
+def ensure_indexes(full_name: str, *, ttl: bool, force_ttl: bool) -> Flow[list[str]]:
+    """Create the store's indexes (idempotent) in collection ``full_name``; their names.
+
+    A TTL index on ``expires_at`` lets the server delete expired sessions
+    itself; ``expires`` serves the live-session filters and the cleaner;
+    ``user`` + ``provider`` serves ``expire_sessions``. ``ttl=False`` leaves
+    the TTL index out, for collections that Go services write too: Go never
+    updates ``expires_at``, so the TTL index could delete a session Go has
+    extended (README, "Sharing sessions"). When the collection already holds
+    a document without ``expires_at`` (one a Go-style store wrote), asking
+    for the TTL index raises :class:`TTLIndexRefusedError` before any index
+    is built, unless ``force_ttl=True``.
+    """
+    if ttl and not force_ttl:
+        foreign = yield Call(
+            "find_one",
+            ({documents.FIELD_EXPIRES_AT: {"$exists": False}}, {FIELD_ID: 1}),
+            "looking for documents without expires_at",
+        )
+        if foreign is not None:
+            raise TTLIndexRefusedError(full_name)
+    specs: list[tuple[list[tuple[str, int]], dict[str, Any]]] = [
+        ([(FIELD_EXPIRES, 1)], {}),
+        ([(FIELD_USER, 1), (FIELD_PROVIDER, 1)], {}),
+    ]
+    if ttl:
+        specs.insert(0, ([(documents.FIELD_EXPIRES_AT, 1)], {"expireAfterSeconds": 0}))
+    names = []
+    for keys, options in specs:
+        names.append(str((yield Call("create_index", (keys,), "creating an index", options))))
+    return names

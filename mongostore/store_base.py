@@ -1,0 +1,67 @@
+"""What MongoStore and AsyncMongoStore share before any I/O: defaults, clock, collection.
+
+Both stores are :class:`MongoStoreBase` plus a way to run the operations of
+:mod:`mongostore.flows` against their collection (blocking for
+:class:`mongostore.store.MongoStore`, awaiting for
+:class:`mongostore.aio.AsyncMongoStore`). Options, codecs and the clock are
+configured here once, so the two stores cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections.abc import Callable
+
+from mongostore import queries
+from mongostore.errors import InvalidDatabaseError
+from mongostore.sessions.base import DEFAULT_MAX_AGE, StoreConfig
+from mongostore.sessions.options import Options
+
+#: The collection Go's store uses.
+DEFAULT_COLLECTION = "session"
+
+
+def default_options() -> Options:
+    """Go's MongoStore defaults (path "/", 30 days, SameSite=Lax, not Secure), plus HttpOnly."""
+    return Options(
+        path="/",
+        max_age=DEFAULT_MAX_AGE,
+        secure=False,
+        # Deliberate change from Go: scripts never need the session cookie.
+        http_only=True,
+        same_site="Lax",
+    )
+
+
+def collection_of(database: object, name: str, *, asynchronous: bool) -> object:
+    """The sessions collection of ``database`` (a Database or already a Collection).
+
+    Which one it is, and the refusals, are :func:`mongostore.queries.database_is_collection`.
+    ``asynchronous`` says which pymongo API the store awaits: an async store
+    given a blocking collection (or the reverse) is refused here, with an
+    :class:`InvalidDatabaseError`, rather than failing on its first request.
+    """
+    if queries.database_is_collection(database, name):
+        collection = database
+    else:
+        collection = database.get_collection(name)  # type: ignore[attr-defined]
+    if inspect.iscoroutinefunction(getattr(type(collection), "find_one", None)) != asynchronous:
+        wanted = "AsyncDatabase or AsyncCollection" if asynchronous else "Database or Collection"
+        raise InvalidDatabaseError(
+            f"mongostore: this store needs a pymongo {wanted}, got {type(database).__name__}"
+        )
+    return collection
+
+
+class MongoStoreBase(StoreConfig):
+    """Sessions in MongoDB, the cookie carrying ``encode_multi(name, ID)``; no I/O yet.
+
+    ``now`` is the clock (Unix seconds); replace it to test expiry exactly.
+    """
+
+    now: Callable[[], float]
+
+    def __init__(self, key_pairs: tuple[bytes | None, ...]) -> None:
+        self.now = time.time
+        super().__init__(key_pairs, default_options())
