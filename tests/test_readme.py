@@ -3,7 +3,10 @@
 Each block runs in a fresh namespace. A block that defines ``app`` is a WSGI
 app example: it is driven with werkzeug's test client, and, like every such
 example in the README, must count visits in its session ("visits: N").
-Blocks state their own claims with ``assert``.
+A block that uses ``AsyncMongoClient`` is an ASGI example defining
+``asgi_app``: it runs on the wire test server (``MONGODB_URI`` set to it) and
+is driven through httpx the same way. Blocks state their own claims with
+``assert``.
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ def python_blocks() -> list[tuple[int, str]]:
 BLOCKS = python_blocks()
 #: How a web example starts its WSGI app (test_readme_served.py serves these).
 APP_DEFINITION = re.compile(r"^(app = |def app\()", re.MULTILINE)
+#: The asyncio examples: they need a server (mongomock has no asyncio API).
+ASGI_BLOCKS = [(line, code) for line, code in BLOCKS if "AsyncMongoClient" in code]
+WSGI_BLOCKS = [block for block in BLOCKS if block not in ASGI_BLOCKS]
 
 
 def run_block(line: int, code: str) -> dict[str, Any]:
@@ -40,6 +46,9 @@ def test_readme_has_the_examples_it_promises() -> None:
     apps = [code for _, code in BLOCKS if APP_DEFINITION.search(code)]
     assert len(apps) >= 3  # WSGI, werkzeug, Flask
     assert any("Flask(" in code for code in apps)
+    asgi = [code for _, code in ASGI_BLOCKS if re.search(r"^asgi_app = ", code, re.MULTILINE)]
+    assert len(asgi) >= 2  # Starlette, FastAPI
+    assert any("FastAPI(" in code for code in asgi)
     # Honest examples: wherever mongomock stands in, the comment names the real client.
     honest = re.compile(r"mongomock\.MongoClient\(\).*# or pymongo\.MongoClient")
     assert all(honest.search(code) for _, code in BLOCKS if "mongomock" in code)
@@ -51,7 +60,9 @@ def test_readme_starts_with_the_install_and_test_commands() -> None:
     assert "bash scripts/test.sh" in head
 
 
-@pytest.mark.parametrize(("line", "code"), BLOCKS, ids=[f"line{line}" for line, _ in BLOCKS])
+@pytest.mark.parametrize(
+    ("line", "code"), WSGI_BLOCKS, ids=[f"line{line}" for line, _ in WSGI_BLOCKS]
+)
 def test_readme_python_example_runs(line: int, code: str) -> None:
     namespace = run_block(line, code)
     app = namespace.get("app")
@@ -66,3 +77,30 @@ def test_readme_python_example_runs(line: int, code: str) -> None:
     assert "visits: 2" in second.get_data(as_text=True)
     other_browser = Client(app)
     assert "visits: 1" in other_browser.get("/").get_data(as_text=True)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("line", "code"), ASGI_BLOCKS, ids=[f"line{line}" for line, _ in ASGI_BLOCKS]
+)
+async def test_readme_asgi_example_runs(
+    line: int, code: str, wire_uri: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import httpx
+
+    monkeypatch.setenv("MONGODB_URI", wire_uri)
+    namespace = run_block(line, code)
+    client = namespace["client"]
+    try:
+        transport = httpx.ASGITransport(app=namespace["asgi_app"])
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as browser:
+            first = await browser.get("/")
+            assert first.status_code == 200, first.text
+            assert "visits: 1" in first.text
+            assert first.headers.get_list("set-cookie"), "the session cookie was not set"
+            assert "visits: 2" in (await browser.get("/")).text
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as other:
+            assert "visits: 1" in (await other.get("/")).text
+    finally:
+        await client.drop_database("myapp")
+        await client.close()

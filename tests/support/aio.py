@@ -48,12 +48,19 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def wire_uri() -> Iterator[str]:
-    """The URI of one mongoeco wire server for the whole run (it exits with its stdin)."""
+def wire_python() -> Path | None:
+    """The interpreter with mongoeco (``$MONGOSTORE_WIRE_PYTHON``, else /tmp/eco), if present."""
     python = Path(os.environ.get(PYTHON_VARIABLE) or DEFAULT_PYTHON)
-    if not python.exists():
-        pytest.skip(f"no wire-server Python at {python} (set ${PYTHON_VARIABLE})")
+    return python if python.exists() else None
+
+
+@contextlib.contextmanager
+def running_wire_server(python: Path) -> Iterator[str]:
+    """Run one mongoeco wire server on a free loopback port; its URI. Stopped on exit.
+
+    The server also exits by itself when its stdin closes (if this process dies).
+    The benchmarks use it too.
+    """
     process = subprocess.Popen(
         [str(python), "-c", _SERVER, str(_free_port())],
         stdin=subprocess.PIPE,
@@ -74,6 +81,16 @@ def wire_uri() -> Iterator[str]:
         process.wait(timeout=10)
         if process.stdout is not None:
             process.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def wire_uri() -> Iterator[str]:
+    """The URI of one mongoeco wire server for the whole run."""
+    python = wire_python()
+    if python is None:
+        pytest.skip(f"no wire-server Python (set ${PYTHON_VARIABLE})")
+    with running_wire_server(python) as uri:
+        yield uri
 
 
 @pytest.fixture
