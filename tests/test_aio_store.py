@@ -102,6 +102,14 @@ class TestGetNewSave:
         assert await store.get(scope, NAME) is first
         assert faulty.calls == ["find_one"]
 
+    async def test_concurrent_gets_in_one_request_share_one_session(
+        self, store: AsyncMongoStore
+    ) -> None:
+        _, cookie = await saved(store, n=1)
+        scope = scope_with_cookie(cookie)
+        first, second = await asyncio.gather(store.get(scope, NAME), store.get(scope, NAME))
+        assert first is second
+
     async def test_a_bad_cookie_gives_a_new_session_with_its_load_error(
         self, store: AsyncMongoStore
     ) -> None:

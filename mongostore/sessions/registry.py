@@ -65,7 +65,9 @@ class RegistryRules:
                 entry = await loaded if inspect.isawaitable(loaded) else loaded
             except Exception as exc:
                 entry = exc
-            self._entries[name] = entry
+            # Two tasks of one request may load the same name at once: the
+            # first to finish is kept, so both hand out the same session.
+            entry = self._entries.setdefault(name, entry)
         if isinstance(entry, Exception):
             raise entry
         # Go sets both on every Get: the last store asked owns the session.
