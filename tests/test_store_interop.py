@@ -10,7 +10,7 @@ document and cookie decoded by the real Go ``securecookie`` (``go_decode``).
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from bson import BSON, ObjectId
@@ -18,9 +18,12 @@ from bson.int64 import Int64
 
 from mongostore.http import HeaderList
 from mongostore.store import MongoStore
+from mongostore.store_base import MongoStoreBase
 from tests.support import vectors
 from tests.support.golang import GoCall
 from tests.support.mongo import FakeClock, cookie_request, parse_set_cookie
+
+S = TypeVar("S", bound=MongoStoreBase)
 
 GO_TEST_ID = "5ed0e4be448c4dd1274c31e3"
 CONFIGS = [
@@ -38,11 +41,9 @@ def vector(vector_id: str) -> dict[str, Any]:
     return found
 
 
-def store_for(database: Any, vec: dict[str, Any]) -> MongoStore:
-    """A store with the vector's keys and hash; age checks off (vector cookies are old)."""
-    store = MongoStore(
-        database, vectors.key(vec["hash_key_hex"]), vectors.key(vec["block_key_hex"])
-    )
+def store_for(database: Any, vec: dict[str, Any], kind: type[S] = MongoStore) -> S:  # type: ignore[assignment]
+    """A ``kind`` store with the vector's keys and hash; age checks off (old cookies)."""
+    store = kind(database, vectors.key(vec["hash_key_hex"]), vectors.key(vec["block_key_hex"]))
     store.now = FakeClock()
     for codec in store.codecs:
         if vec["hash"] == "sha512":
@@ -110,6 +111,13 @@ def test_our_cookie_and_document_decode_in_real_go(mongo_database: Any, go_decod
     _, cookie, _ = parse_set_cookie(headers[0][1])
     document = store.collection.find_one({"_id": ObjectId(session.id)})
     assert document is not None
+    assert_go_reads(go_decode, keys, cookie, document, session)
+
+
+def assert_go_reads(
+    go_decode: GoCall, keys: dict[str, Any], cookie: str, document: Any, session: Any
+) -> None:
+    """Real Go decodes ``cookie`` to the session's ID and the document's data to its values."""
     codec_fields = {
         "name": "session",
         "hash": "sha256",
