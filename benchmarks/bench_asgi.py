@@ -33,10 +33,11 @@ from benchmarks.common import Row, format_table
 from benchmarks.wire import PYTHON, running_wire_server
 
 CLIENTS = 50
-REQUESTS_PER_CLIENT = 8  # timed, after one warm-up request (the insert) each
+REQUESTS_PER_CLIENT = 8  # after the first request (the insert) of each browser
 NAME = "session"
 KEY = bytes(range(32))
 START_TIMEOUT = 30.0
+ROUNDS = 3
 
 
 def _asgi_app(uri: str) -> Any:
@@ -118,17 +119,16 @@ def _server(kind: str, uri: str) -> Iterator[str]:
 
 
 async def _load(base_url: str) -> float:
-    """Seconds per request with CLIENTS browsers at once; checks no session was mixed up."""
+    """Seconds per request with CLIENTS new browsers at once; checks no session was mixed up."""
 
     async def browser() -> list[str]:
         async with httpx.AsyncClient(base_url=base_url, timeout=120) as client:
-            await client.get("/")
-            return [(await client.get("/")).text for _ in range(REQUESTS_PER_CLIENT)]
+            return [(await client.get("/")).text for _ in range(REQUESTS_PER_CLIENT + 1)]
 
     start = time.perf_counter()
     pages = await asyncio.gather(*(browser() for _ in range(CLIENTS)))
     elapsed = time.perf_counter() - start
-    expected = [f"visits: {n}" for n in range(2, REQUESTS_PER_CLIENT + 2)]
+    expected = [f"visits: {n}" for n in range(1, REQUESTS_PER_CLIENT + 2)]
     if any(page != expected for page in pages):
         raise AssertionError("a browser saw another browser's session")
     return elapsed / (CLIENTS * (REQUESTS_PER_CLIENT + 1))
@@ -136,11 +136,17 @@ async def _load(base_url: str) -> float:
 
 def results() -> list[Row]:
     """uvicorn + AsyncMongoStore vs threaded werkzeug + MongoStore, requests per second."""
-    with running_wire_server(PYTHON) as uri:
-        with _server("asgi", uri) as url:
-            asgi_s = asyncio.run(_load(url))
-        with _server("wsgi", uri) as url:
-            wsgi_s = asyncio.run(_load(url))
+    asgi_s, wsgi_s = float("inf"), float("inf")
+    with (
+        running_wire_server(PYTHON) as uri,
+        _server("asgi", uri) as asgi_url,
+        _server("wsgi", uri) as wsgi_url,
+    ):
+        # Alternate and keep each one's best, so a burst of load from other
+        # processes cannot favour either side.
+        for _ in range(ROUNDS):
+            asgi_s = min(asgi_s, asyncio.run(_load(asgi_url)))
+            wsgi_s = min(wsgi_s, asyncio.run(_load(wsgi_url)))
     return [
         Row(
             group="asgi",

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from pymongo.errors import AutoReconnect
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
@@ -104,7 +105,7 @@ class TestMiddleware:
         self, store: AsyncMongoStore, caplog: pytest.LogCaptureFixture
     ) -> None:
         assert isinstance(store.collection, AsyncFaultyCollection)
-        store.collection.fail_on["insert_one"] = ConnectionError("database down")
+        store.collection.fail_on["insert_one"] = AutoReconnect("database down")
         async with client(visits_app(store)) as browser:
             with caplog.at_level(logging.ERROR, logger="mongostore.asgi"):
                 response = await browser.get("/")
@@ -115,7 +116,7 @@ class TestMiddleware:
 
     async def test_on_save_error_raise_raises_the_multi_error(self, store: AsyncMongoStore) -> None:
         assert isinstance(store.collection, AsyncFaultyCollection)
-        store.collection.fail_on["insert_one"] = ConnectionError("database down")
+        store.collection.fail_on["insert_one"] = AutoReconnect("database down")
         app = visits_app(store, on_save_error="raise")
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=True)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as browser:
@@ -206,6 +207,7 @@ async def test_a_real_uvicorn_server_on_loopback(store: AsyncMongoStore) -> None
     serving = asyncio.create_task(server.serve())
     try:
         while not server.started:
+            assert not serving.done(), "uvicorn stopped before it started serving"
             await asyncio.sleep(0.01)
         port = server.servers[0].sockets[0].getsockname()[1]
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as browser:
