@@ -16,7 +16,12 @@ from pymongo.errors import AutoReconnect, WriteError
 import securecookie
 from mongostore.aio import AsyncMongoStore
 from mongostore.cleaner import InvalidIntervalError
-from mongostore.errors import InvalidDatabaseError, InvalidUserFilterError, SessionNotFoundError
+from mongostore.errors import (
+    InvalidDatabaseError,
+    InvalidUserFilterError,
+    SessionNotFoundError,
+    TTLIndexRefusedError,
+)
 from mongostore.http import HeaderList
 from mongostore.sessions import Session
 from mongostore.store import MongoStore
@@ -182,6 +187,19 @@ class TestGetNewSave:
         assert (await store.new(scope_with_cookie(pair(header)), NAME)).values == {"user": "alice"}
         assert (await store.new(scope_with_cookie(old_cookie), NAME)).is_new
 
+    async def test_regenerate_of_a_revoked_session_raises_and_writes_nothing(
+        self, store: AsyncMongoStore, async_database: Any
+    ) -> None:
+        session, _ = await saved(store, user="alice")
+        old_id = session.id
+        assert await store.expire_sessions_by_user_ids(["alice"]) == 1
+        headers: list[tuple[str, str]] = []
+        with pytest.raises(SessionNotFoundError):
+            await store.regenerate(scope_with_cookie(), HeaderList(headers), session)
+        assert headers == []
+        assert session.id == old_id
+        assert await async_database["session"].count_documents({}) == 0
+
     async def test_a_starlette_request_and_response_work_as_scope_and_header_sink(
         self, store: AsyncMongoStore
     ) -> None:
@@ -295,18 +313,40 @@ class TestMaintenance:
         assert await store.ensure_indexes() == ["expires_at_1", "expires_1", "user_1_provider_1"]
         assert await store.ensure_indexes(ttl=False) == ["expires_1", "user_1_provider_1"]
 
+    async def test_the_ttl_index_is_refused_beside_documents_go_wrote(
+        self, store: AsyncMongoStore, async_database: Any
+    ) -> None:
+        await async_database["session"].insert_one({"_id": ObjectId(), "data": "", "expires": 1})
+        with pytest.raises(TTLIndexRefusedError, match="ttl=False"):
+            await store.ensure_indexes()
+        assert await store.ensure_indexes(ttl=False) == ["expires_1", "user_1_provider_1"]
+        assert (await store.ensure_indexes(force_ttl=True))[0] == "expires_at_1"
+
     async def test_start_auto_clean_is_a_cancellable_task_started_once(
         self, store: AsyncMongoStore, faulty: AsyncFaultyCollection
     ) -> None:
+        cleaned = asyncio.Event()
+        real_clean = store.clean
+
+        async def clean_and_tell() -> int:
+            deleted = await real_clean()
+            cleaned.set()
+            return deleted
+
+        store.clean = clean_and_tell  # type: ignore[method-assign]
         task = store.start_auto_clean(0.01)
         assert store.start_auto_clean(0.01) is task
-        while "delete_many" not in faulty.calls:
-            await asyncio.sleep(0.01)
+        await cleaned.wait()  # the task now sleeps: cancelled between two cleans
+        assert "delete_many" in faulty.calls
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-        assert store.start_auto_clean(0.01) is not task
-        store.start_auto_clean(0.01).cancel()
+        assert task.cancelled()
+        again = store.start_auto_clean(60)
+        assert again is not task
+        again.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await again
 
     @pytest.mark.parametrize("interval", [0, -1, float("inf"), "5", True])
     async def test_start_auto_clean_refuses_an_unusable_interval(

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -30,22 +29,8 @@ from pymongo import AsyncMongoClient
 
 PYTHON_VARIABLE = "MONGOSTORE_WIRE_PYTHON"
 DEFAULT_PYTHON = Path("/tmp/eco/bin/python")
-_SERVER = """
-import asyncio, sys
-from mongoeco.wire import AsyncMongoEcoProxyServer
-async def main():
-    server = AsyncMongoEcoProxyServer(port=int(sys.argv[1]))
-    address = await server.start()
-    print(address.uri, flush=True)
-    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
-asyncio.run(main())
-"""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+#: The one mongoeco launcher of the tests (it prints its URI, then serves).
+ECO_SERVER = Path(__file__).resolve().parent / "eco_server.py"
 
 
 def wire_python() -> Path | None:
@@ -58,15 +43,11 @@ def wire_python() -> Path | None:
 def running_wire_server(python: Path) -> Iterator[str]:
     """Run one mongoeco wire server on a free loopback port; its URI. Stopped on exit.
 
-    The server also exits by itself when its stdin closes (if this process dies).
-    The benchmarks use it too.
+    It runs ``tests/support/eco_server.py``, as the live Go tests do. The
+    benchmarks use it too.
     """
     process = subprocess.Popen(
-        [str(python), "-c", _SERVER, str(_free_port())],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
+        [str(python), str(ECO_SERVER)], stdout=subprocess.PIPE, text=True, start_new_session=True
     )
     try:
         assert process.stdout is not None
@@ -74,11 +55,8 @@ def running_wire_server(python: Path) -> Iterator[str]:
         assert uri.startswith("mongodb://"), f"the wire server did not start: {uri!r}"
         yield uri
     finally:
-        with contextlib.suppress(OSError):
-            assert process.stdin is not None
-            process.stdin.close()
-        process.terminate()
-        process.wait(timeout=10)
+        process.kill()  # an in-memory test server: nothing to shut down gracefully
+        process.wait()
         if process.stdout is not None:
             process.stdout.close()
 
