@@ -13,12 +13,12 @@ import hashlib
 import hmac
 import io
 import json
-import os
 import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -463,25 +463,26 @@ def test_decode_sha512_cookies_with_hash_func_option(capsys: pytest.CaptureFixtu
 
 
 @pytest.fixture
-def cli_db(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[list[str], Any]]:
-    """Connection arguments for the CLI and the database they reach.
+def cli_db(
+    monkeypatch: pytest.MonkeyPatch, mongo_backend: str, request: pytest.FixtureRequest
+) -> Iterator[tuple[list[str], Any]]:
+    """Connection arguments for the CLI and the database they reach, on each backend.
 
-    mongomock by default (the CLI's client factory is swapped for one shared
-    mongomock client); a real server, in a throwaway database, when
-    ``MONGODB_URI`` is set.
+    mongomock: the CLI's client factory is swapped for one shared mongomock
+    client. The wire server (or MONGODB_URI): the CLI opens its own real
+    client on the server's URI, and the test reads the throwaway database
+    through the run's shared client (closed by its fixture, not here).
     """
     name = f"cli_test_{uuid.uuid4().hex[:12]}"
-    uri = os.environ.get("MONGODB_URI")
-    if uri:
-        import pymongo
-
-        client: Any = pymongo.MongoClient(uri, serverSelectionTimeoutMS=5000)
-    else:
+    if mongo_backend == "mongomock":
         import mongomock
 
-        client = mongomock.MongoClient()
+        client: Any = mongomock.MongoClient()
         monkeypatch.setattr(database, "client_factory", lambda *_a, **_k: client)
         uri = "mongodb://mongomock.invalid:27017"
+    else:
+        uri = request.getfixturevalue("wire_uri")
+        client = request.getfixturevalue("wire_client")
     try:
         yield ["--uri", uri, "--db", name], client[name]
     finally:
@@ -601,14 +602,24 @@ def test_database_commands_without_uri_fail_in_one_line(
 
 
 def test_database_name_defaults_to_the_one_in_the_uri(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    mongo_backend: str,
+    cli_db: tuple[list[str], Any],
 ) -> None:
-    import mongomock
+    conn, db = cli_db
+    parts = urllib.parse.urlsplit(conn[1])
+    named = urllib.parse.urlunsplit(parts._replace(path=f"/{db.name}"))
+    if mongo_backend == "mongomock":  # a client that knows the URI's database, on the same data
+        import mongomock
 
-    client = mongomock.MongoClient("mongodb://mongomock.invalid/named_in_uri")
-    monkeypatch.setattr(database, "client_factory", lambda *_a, **_k: client)
-    client["named_in_uri"]["session"].insert_one({"data": "x", "expires": int(time.time()) + 60})
-    status, out, err = run_cli(capsys, "count", "--uri", "mongodb://mongomock.invalid/named_in_uri")
+        monkeypatch.setattr(
+            database,
+            "client_factory",
+            lambda uri, **_k: mongomock.MongoClient(uri, _store=db.client._store),
+        )
+    db["session"].insert_one({"data": "x", "expires": int(time.time()) + 60})
+    status, out, err = run_cli(capsys, "count", "--uri", named)
     assert (status, out) == (0, "1\n"), err
 
 
