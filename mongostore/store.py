@@ -301,8 +301,7 @@ class MongoStore(CodecStore):
     def expire_sessions(self, user: Any, provider: Any) -> int:
         """Delete every session of ``user`` at ``provider`` (log out everywhere); the count."""
         query = {FIELD_USER: _plain_match_value(user), FIELD_PROVIDER: _plain_match_value(provider)}
-        result = self.collection.delete_many(query)
-        return result.deleted_count
+        return self._delete_many(query, "expiring the sessions of a user")
 
     def expire_sessions_by_user_ids(self, ids: Iterable[Any]) -> int:
         """Delete every session whose ``user`` is one of ``ids``; the count deleted."""
@@ -312,19 +311,29 @@ class MongoStore(CodecStore):
         id_list = [_plain_match_value(user_id) for user_id in ids]
         if not id_list:
             return 0
-        result = self.collection.delete_many({FIELD_USER: {"$in": id_list}})
-        return result.deleted_count
+        return self._delete_many({FIELD_USER: {"$in": id_list}}, "expiring the sessions of users")
 
     def get_active_sessions_count(self) -> int:
         """How many sessions have not expired (``expires > now``)."""
         now = math.floor(self.now())
-        return self.collection.count_documents({FIELD_EXPIRES: {"$gt": now}})
+        try:
+            return self.collection.count_documents({FIELD_EXPIRES: {"$gt": now}})
+        except PyMongoError as err:
+            _add_context(err, "counting active sessions", self.collection)
+            raise
 
     def clean(self) -> int:
         """Delete every expired session (``expires <= now``) now; the count deleted."""
         now = math.floor(self.now())
-        result = self.collection.delete_many({FIELD_EXPIRES: {"$lte": now}})
-        return result.deleted_count
+        return self._delete_many({FIELD_EXPIRES: {"$lte": now}}, "deleting expired sessions")
+
+    def _delete_many(self, query: dict[str, Any], action: str) -> int:
+        """``delete_many(query)``'s count; a database error gets the store's note."""
+        try:
+            return self.collection.delete_many(query).deleted_count
+        except PyMongoError as err:
+            _add_context(err, action, self.collection)
+            raise
 
     def start_auto_clean(self, interval: float, stop: threading.Event | None = None) -> None:
         """Run :meth:`clean` every ``interval`` seconds, blocking until ``stop`` is set.
