@@ -20,7 +20,7 @@ from pathlib import Path
 from benchmarks.common import Row, format_table
 
 #: Benchmark modules in display order; each exposes ``results() -> list[Row]``.
-MODULES = ("bench_codec", "bench_gob", "bench_store")
+MODULES = ("bench_codec", "bench_gob", "bench_store", "bench_load")
 #: Packages whose versions shape the numbers (C-backed crypto, drivers, peers).
 PACKAGES = ("mongostore", "cryptography", "pymongo", "mongomock", "werkzeug", "itsdangerous")
 
@@ -83,12 +83,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "only",
         nargs="*",
         metavar="NAME",
-        help="run only these modules (codec, gob, store); default: all",
+        help="run only these modules (codec, gob, store, load); default: all",
     )
     args = parser.parse_args(argv)
     unknown = [name for name in args.only if f"bench_{name}" not in MODULES]
     if unknown:
-        parser.error(f"unknown benchmark(s): {', '.join(unknown)}; choose from codec, gob, store")
+        parser.error(
+            f"unknown benchmark(s): {', '.join(unknown)}; choose from codec, gob, store, load"
+        )
     selected = [f"bench_{name}" for name in args.only] or list(MODULES)
     print("\n".join(environment_lines()))
     print()
