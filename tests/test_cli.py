@@ -11,12 +11,14 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import http.client
 import io
 import json
 import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import uuid
@@ -32,6 +34,7 @@ from hypothesis import strategies as st
 from mongostore.__main__ import main
 from mongostore.cli import database
 from mongostore.cli.render import to_json_value
+from mongostore.demo import SESSION_NAME
 from securecookie import GobSerializer, JSONSerializer, NopSerializer, SecureCookie
 from tests.support.vectors import document, typed_to_python, vectors
 
@@ -825,3 +828,45 @@ def test_demo_rejects_an_out_of_range_port(capsys: pytest.CaptureFixture[str]) -
     status, _, err = run_cli(capsys, "demo", "--port", "70000")
     assert status == 2
     assert_one_line_error(err)
+
+
+def test_demo_with_uri_serves_sessions_into_that_database(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    cli_db: tuple[list[str], Any],
+) -> None:
+    from werkzeug.serving import BaseWSGIServer
+
+    serve_forever = BaseWSGIServer.serve_forever
+    visits: list[tuple[int, str | None]] = []
+
+    def one_visit_then_ctrl_c(self: BaseWSGIServer, poll_interval: float = 0.5) -> None:
+        """Serve for real, make one browser-like visit, then stop as Ctrl-C would."""
+        thread = threading.Thread(target=serve_forever, args=(self, 0.05))
+        thread.start()
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            connection.request("GET", "/")
+            response = connection.getresponse()
+            response.read()
+            visits.append((response.status, response.getheader("Set-Cookie")))
+            connection.close()
+        finally:
+            self.shutdown()
+            thread.join(30)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(BaseWSGIServer, "serve_forever", one_visit_then_ctrl_c)
+    conn, db = cli_db
+    status, out, err = run_cli(capsys, "demo", *conn, "--port", "0")
+    assert status == 0, err
+    assert f"sessions in MongoDB database {db.name!r}" in out
+    assert out.rstrip().endswith("stopped")
+    [(http_status, set_cookie)] = visits
+    assert http_status == 200
+    assert set_cookie is not None
+    assert set_cookie.startswith(f"{SESSION_NAME}=")
+    assert db["session"].count_documents({}) == 1
+    assert {"expires_at_1", "expires_1", "user_1_provider_1"} <= {
+        index["name"] for index in db["session"].list_indexes()
+    }

@@ -17,7 +17,7 @@ BLOCK_KEY = bytes(range(32, 64))
 
 @pytest.fixture
 def collection(mongo_database: Any) -> Any:
-    """The demo's session collection: mongomock, or a real server with MONGODB_URI."""
+    """The demo's session collection, on this test's backend."""
     return mongo_database["session"]
 
 
