@@ -1,4 +1,4 @@
-"""The wire backend's server lifecycle: it answers once started and leaves no process behind."""
+"""The wire backend: its server answers once started, leaves no process behind, names itself."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import pymongo
 import pytest
 
-from tests.support import wire
+from tests.support import mongo, wire
 
 
 def _gone(pid: int, within: float = 10.0) -> bool:
@@ -73,3 +73,36 @@ def test_the_server_exits_by_itself_when_the_test_run_dies(server_python: Any) -
         if parent.stdout is not None:
             parent.stdout.close()
     assert _gone(server_pid)
+
+
+class _Admin:
+    """``client.admin`` answering ``hello`` with ``hello``, and ``buildInfo`` or refusing it."""
+
+    def __init__(self, hello: dict[str, Any], build_info: dict[str, Any] | None) -> None:
+        self.answers = {"hello": hello, "buildInfo": build_info}
+
+    def command(self, name: str) -> dict[str, Any]:
+        answer = self.answers[name]
+        if answer is None:
+            raise pymongo.errors.OperationFailure(f"no such command: '{name}'", code=59)
+        return answer
+
+
+class _Client:
+    def __init__(self, hello: dict[str, Any], build_info: dict[str, Any] | None = None) -> None:
+        self.admin = _Admin(hello, build_info)
+
+
+@pytest.mark.parametrize(
+    ("hello", "build_info", "shown"),
+    [
+        ({"version": "7.0.0", "gitVersion": "mongoeco"}, None, "version 7.0.0, mongoeco"),
+        ({}, {"version": "8.0.4", "gitVersion": "bc35ab4"}, "version 8.0.4"),
+        ({}, None, "version not reported"),
+    ],
+    ids=["hello_has_it", "build_info_has_it", "neither_answers"],
+)
+def test_the_header_shows_what_the_server_says_it_is(
+    hello: dict[str, Any], build_info: dict[str, Any] | None, shown: str
+) -> None:
+    assert mongo.server_version(_Client(hello, build_info)) == shown

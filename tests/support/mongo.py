@@ -17,6 +17,7 @@ path. The pytest header names each backend and the server's version.
 from __future__ import annotations
 
 import os
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -69,8 +70,10 @@ def server_version(client: Any) -> str:
             version = None
     if version is None:
         return "version not reported"
-    git = hello.get("gitVersion")
-    return f"version {version}" + (f", {git}" if git and not str(git)[:1].isdigit() else "")
+    # A non-MongoDB server names itself in gitVersion (mongoeco: "mongoeco"); MongoDB's is a hash.
+    git = str(hello.get("gitVersion") or "")
+    named = git and not re.fullmatch(r"[0-9a-f]{7,40}", git)
+    return f"version {version}" + (f", {git}" if named else "")
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
