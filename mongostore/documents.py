@@ -38,7 +38,8 @@ COPIED_VALUE_FIELDS: Final = (FIELD_USER, FIELD_PROVIDER)
 # Go's primitive.ObjectIDFromHex: exactly 24 hex digits, either case. Python's
 # bytes.fromhex would also skip whitespace, so the check is explicit.
 _OBJECT_ID_HEX = re.compile(r"[0-9a-fA-F]{24}")
-_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+#: The range of a BSON int64 (Go's int), for values that must fit one.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 def object_id_from_hex(text: object) -> ObjectId | None:
@@ -90,7 +91,7 @@ def checked_bson_value(name: str, value: Any) -> Any:
     """
     if value is None or isinstance(value, str | float):
         return value  # always storable; skips the encode on the hot path
-    if isinstance(value, int) and _INT64_MIN <= value <= _INT64_MAX:
+    if isinstance(value, int) and INT64_MIN <= value <= INT64_MAX:
         return value
     try:
         bson.encode({name: value})

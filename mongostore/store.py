@@ -1,7 +1,10 @@
 """MongoStore: sessions in a MongoDB collection, the cookie holding only the session ID.
 
 A port of the Go ``mongostore.MongoStore`` that can share its collection with
-Go services (layout in :mod:`mongostore.documents`). Where it differs from
+Go services (layout in :mod:`mongostore.documents`). This module is the I/O and
+its order only: every filter, update and write decision is a pure function of
+:mod:`mongostore.queries`, and the errors are in :mod:`mongostore.errors`, so an
+async store can share them and differ only in how it waits. Where it differs from
 Go, on purpose, a comment says so; API.md's "Get/New/Save semantics" is the
 contract this module implements.
 """
@@ -9,31 +12,42 @@ contract this module implements.
 from __future__ import annotations
 
 import contextlib
-import math
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
-from bson import ObjectId
 from pymongo.collection import Collection
 from pymongo.errors import PyMongoError
 
 import securecookie
-from mongostore import documents
+from mongostore import documents, queries
 from mongostore.cleaner import AutoCleanThread, run_auto_clean
 from mongostore.documents import FIELD_EXPIRES, FIELD_ID, FIELD_PROVIDER, FIELD_USER
-from mongostore.errors import Error
-from mongostore.http import RequestLike, ResponseLike, add_set_cookie, request_cookie
-from mongostore.sessions.base import (
-    DEFAULT_MAX_AGE,
-    CodecStore,
-    returning_session,
-    session_values,
+from mongostore.errors import (
+    InvalidDatabaseError,
+    InvalidSessionIdError,
+    InvalidUserFilterError,
+    SessionNotFoundError,
+    TTLIndexRefusedError,
 )
+from mongostore.http import RequestLike, ResponseLike, add_set_cookie
+from mongostore.sessions.base import DEFAULT_MAX_AGE, CodecStore, session_values
 from mongostore.sessions.cookie import new_cookie
 from mongostore.sessions.options import Options
 from mongostore.sessions.session import Session
+
+__all__ = [
+    "DEFAULT_COLLECTION",
+    "InvalidDatabaseError",
+    "InvalidSessionIdError",
+    "InvalidUserFilterError",
+    "MongoStore",
+    "SessionCollection",
+    "SessionNotFoundError",
+    "new_store",
+    "resolve_collection",
+]
 
 #: The collection Go's store uses.
 DEFAULT_COLLECTION = "session"
@@ -41,79 +55,14 @@ DEFAULT_COLLECTION = "session"
 SessionCollection = Collection[dict[str, Any]]
 
 
-class InvalidDatabaseError(Error, TypeError):
-    """``database`` is neither a Database nor a Collection (pymongo's or mongomock's)."""
-
-
-class InvalidSessionIdError(Error, ValueError):
-    """A session about to be written has an ID that is not an ObjectId in hex.
-
-    The text is Go's ``primitive.ErrInvalidHex``.
-    """
-
-    def __init__(self, session_id: str) -> None:
-        self.session_id = session_id
-        super().__init__("the provided hex string is not a valid ObjectID")
-
-
-class SessionNotFoundError(Error, LookupError):
-    """An existing session's document is gone (expired, expired by user, or deleted).
-
-    Saving never recreates it: a session that was logged out elsewhere must
-    stay logged out. The text is Go's.
-    """
-
-    def __init__(self, session_id: str) -> None:
-        self.session_id = session_id
-        super().__init__(f"fail to modify session : session {session_id} not found")
-
-
-class InvalidUserFilterError(Error, ValueError):
-    """A user or provider given to an expire method holds a MongoDB query operator.
-
-    ``{"$ne": None}`` from untrusted input would match, and log out, every
-    user; such values are refused before any query is sent.
-    """
-
-    def __init__(self, value: object) -> None:
-        self.value = value
-        super().__init__(
-            f"mongostore: user/provider must be a plain value, not a query operator: {value!r}"
-        )
-
-
-def _plain_match_value(value: Any) -> Any:
-    """``value`` unchanged, after checking no nested mapping key starts with ``$``."""
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, Mapping):
-            if any(isinstance(k, str) and k.startswith("$") for k in item):
-                raise InvalidUserFilterError(value)
-            pending.extend(item.values())
-        elif isinstance(item, list | tuple):
-            pending.extend(item)
-    return value
-
-
 def resolve_collection(database: object, name: str) -> SessionCollection:
     """The sessions collection of ``database`` (a Database or already a Collection).
 
-    Both kinds answer any attribute with a sub-collection, so they are told
-    apart by what their type defines: only a collection type has ``find_one``.
+    Which one it is, and the refusals, are :func:`mongostore.queries.database_is_collection`.
     """
-    kind = type(database)
-    if callable(getattr(kind, "find_one", None)):
+    if queries.database_is_collection(database, name):
         return cast(SessionCollection, database)
-    if callable(getattr(kind, "get_collection", None)):
-        if not isinstance(name, str) or not name:
-            raise InvalidDatabaseError(
-                f"mongostore: collection name must be a non-empty str, got {name!r}"
-            )
-        return cast(SessionCollection, database.get_collection(name))  # type: ignore[attr-defined]
-    raise InvalidDatabaseError(
-        f"mongostore: expected a pymongo Database or Collection, got {kind.__name__}"
-    )
+    return cast(SessionCollection, database.get_collection(name))  # type: ignore[attr-defined]
 
 
 def _add_context(err: PyMongoError, action: str, collection: SessionCollection) -> None:
@@ -154,35 +103,29 @@ class MongoStore(CodecStore):
 
     # -- Get / New ---------------------------------------------------------
 
-    def new(self, request: RequestLike, name: str) -> Session:
-        """Load the session named by the request's cookie, bypassing the registry.
+    def _load(self, name: str, cookie: str) -> Session:
+        """The live session whose document the cookie's ID names.
 
-        No cookie, no document, or an expired document: a new session, no
-        error. A cookie or document that fails to decode: the securecookie
-        error, with a new session as ``err.session``. Database errors propagate.
+        No document, or an expired one: a new session, no error. A cookie or
+        ``data`` that fails to decode: a decode error, which :meth:`new` turns
+        into a new session with ``load_error``. Database errors propagate.
         """
-        session = self._new_session(name)
-        cookie = request_cookie(request, name)
-        if cookie is None:
-            return session
-        # Go swallows a bad cookie and returns a new session; API.md wants it raised.
-        with returning_session(session):
-            object_id = documents.cookie_object_id(
-                securecookie.decode_multi(name, cookie, *self.codecs)
-            )
-        now = math.floor(self.now())
+        object_id = documents.cookie_object_id(
+            securecookie.decode_multi(name, cookie, *self.codecs)
+        )
+        now = queries.now_seconds(self.now)
         try:
-            document = self.collection.find_one({FIELD_ID: object_id, FIELD_EXPIRES: {"$gt": now}})
+            document = self.collection.find_one(queries.live_session_filter(object_id, now))
         except PyMongoError as err:
             _add_context(err, f"loading session {name!r}", self.collection)
             raise
+        session = self._new_session(name)
         if document is None:
             # Go returns ErrNoSession here; a missing session is simply a new one.
             return session
-        with returning_session(session):
-            session.values = session_values(
-                securecookie.decode_multi(name, documents.document_data(document), *self.codecs)
-            )
+        session.values = session_values(
+            securecookie.decode_multi(name, documents.document_data(document), *self.codecs)
+        )
         session.id = str(object_id)
         session.is_new = False
         return session
@@ -207,14 +150,30 @@ class MongoStore(CodecStore):
         """Move the session to a fresh ID: insert a new document, delete the old one, new cookie.
 
         Call it on login and on any privilege change, so an ID planted in the
-        browser beforehand (session fixation) never gains the new rights. On
-        failure the session keeps its old ID and no cookie is written. With
-        max age <= 0 it is a plain delete, as :meth:`save`.
+        browser beforehand (session fixation) never gains the new rights. An
+        existing session whose document is gone (signed out elsewhere,
+        expired, ``expire_sessions``) raises :class:`SessionNotFoundError`,
+        as :meth:`save` does: nothing is written and no cookie is sent, so a
+        revoked session is never brought back under a new ID. A new session
+        (ID "") is simply inserted. On failure the session keeps its old ID
+        and no cookie is written. With max age <= 0 it is a plain delete, as
+        :meth:`save`.
         """
         if session.options.max_age <= 0:
             self.save(request, response, session)
             return
         old_id = session.id
+        if old_id and not self._is_live(old_id):
+            raise SessionNotFoundError(old_id)  # the common case: nothing written at all
+        # Order: check, insert the new document, delete the old one, and only
+        # go on if that delete removed it. Deleting first would leave a window
+        # in which a concurrent expire_sessions finds neither document and
+        # the insert then brings the user back; inserting first means such a
+        # revocation deletes the new document too (it carries the same user),
+        # or deletes the old one first, which the delete count reveals. A
+        # crash between the two writes leaves an extra document whose cookie
+        # was never sent: unusable, gone at its expiry or at the next
+        # expire_sessions, never a second session anyone holds.
         session.id = ""
         try:
             header = self._write(session)
@@ -223,43 +182,56 @@ class MongoStore(CodecStore):
             raise
         if old_id:
             try:
-                self._delete_id(old_id)
+                old_was_live = self._delete_id(old_id) > 0
             except BaseException:
-                new_id, session.id = session.id, old_id
-                # Best effort: the orphan would otherwise live until it expires.
-                with contextlib.suppress(PyMongoError):
-                    self._delete_id(new_id)
+                self._undo_insert(session, old_id)
                 raise
+            if not old_was_live:  # revoked between the check and the delete
+                self._undo_insert(session, old_id)
+                raise SessionNotFoundError(old_id)
         add_set_cookie(response, header)
+
+    def _is_live(self, session_id: str) -> bool:
+        """Whether the document of ``session_id`` exists and has not expired."""
+        query = queries.live_session_filter(
+            queries.session_object_id(session_id), queries.now_seconds(self.now)
+        )
+        try:
+            return self.collection.find_one(query, {FIELD_ID: 1}) is not None
+        except PyMongoError as err:
+            _add_context(err, f"loading session {session_id!r}", self.collection)
+            raise
+
+    def _undo_insert(self, session: Session, old_id: str) -> None:
+        """Give ``session`` its old ID back and delete the document regenerate inserted."""
+        new_id, session.id = session.id, old_id
+        # Best effort: the orphan (its cookie never sent) would otherwise live until it expires.
+        with contextlib.suppress(PyMongoError):
+            self._delete_id(new_id)
 
     def _write(self, session: Session) -> str:
         """Insert or update the session's document; the Set-Cookie header to send after it."""
-        now = math.floor(self.now())
-        expires = now + session.options.max_age
-        # The ID is chosen here, not by the server, so the cookie is built
-        # before any write: an encode failure never leaves an orphan document,
-        # and its options check (max age within Go's range) runs before the
-        # document's date is computed from that max age.
-        inserting = not session.id
-        object_id = ObjectId() if inserting else self._object_id(session.id)
-        session_id = str(object_id) if inserting else session.id
-        header = self._cookie_header(session, session_id, now)
+        plan = queries.plan_write(
+            session.id, session.options.max_age, queries.now_seconds(self.now)
+        )
+        # The cookie is built before any write (see plan_write), so its options
+        # check (max age within Go's range) runs before the document's date is
+        # computed from that max age.
+        header = self._cookie_header(session, plan.session_id, plan.now)
         data = securecookie.encode_multi(session.name, session.values, *self.codecs)
-        fields = documents.document_fields(data, expires, session.values)
-        if inserting:
+        fields = documents.document_fields(data, plan.expires, session.values)
+        if plan.inserting:
             try:
-                self.collection.insert_one({FIELD_ID: object_id, **fields})
+                self.collection.insert_one({**queries.id_filter(plan.object_id), **fields})
             except PyMongoError as err:
                 _add_context(err, f"inserting session {session.name!r}", self.collection)
                 raise
-            session.id = session_id
+            session.id = plan.session_id
             return header
         update = documents.update_spec(fields, documents.absent_value_fields(session.values))
         try:
-            # Go matches the _id alone; we also require the document to be live,
-            # so a session that expired meanwhile is never brought back.
             result = self.collection.update_one(
-                {FIELD_ID: object_id, FIELD_EXPIRES: {"$gt": now}}, update
+                queries.live_session_filter(plan.object_id, plan.now), update
             )
         except PyMongoError as err:
             _add_context(err, f"updating session {session.name!r}", self.collection)
@@ -281,51 +253,43 @@ class MongoStore(CodecStore):
         # The ID is dead; a later save of this object inserts a fresh one.
         session.id = ""
 
-    def _delete_id(self, session_id: str) -> None:
-        object_id = self._object_id(session_id)
+    def _delete_id(self, session_id: str) -> int:
+        """Delete the document of ``session_id``; how many were deleted (0 or 1)."""
+        object_id = queries.session_object_id(session_id)
         try:
-            self.collection.delete_one({FIELD_ID: object_id})
+            result = self.collection.delete_one(queries.id_filter(object_id))
         except PyMongoError as err:
             _add_context(err, "deleting a session", self.collection)
             raise
-
-    @staticmethod
-    def _object_id(session_id: str) -> ObjectId:
-        object_id = documents.object_id_from_hex(session_id)
-        if object_id is None:
-            raise InvalidSessionIdError(session_id)
-        return object_id
+        return result.deleted_count
 
     # -- Maintenance -----------------------------------------------------------
 
     def expire_sessions(self, user: Any, provider: Any) -> int:
         """Delete every session of ``user`` at ``provider`` (log out everywhere); the count."""
-        query = {FIELD_USER: _plain_match_value(user), FIELD_PROVIDER: _plain_match_value(provider)}
+        query = queries.user_provider_filter(user, provider)
         return self._delete_many(query, "expiring the sessions of a user")
 
     def expire_sessions_by_user_ids(self, ids: Iterable[Any]) -> int:
         """Delete every session whose ``user`` is one of ``ids``; the count deleted."""
-        if isinstance(ids, str | bytes):
-            # A str is iterable too; expanding it into characters would be a silent bug.
-            raise TypeError(f"expire_sessions_by_user_ids takes a collection of IDs, not {ids!r}")
-        id_list = [_plain_match_value(user_id) for user_id in ids]
-        if not id_list:
+        query = queries.user_ids_filter(ids)
+        if query is None:
             return 0
-        return self._delete_many({FIELD_USER: {"$in": id_list}}, "expiring the sessions of users")
+        return self._delete_many(query, "expiring the sessions of users")
 
     def get_active_sessions_count(self) -> int:
         """How many sessions have not expired (``expires > now``)."""
-        now = math.floor(self.now())
+        now = queries.now_seconds(self.now)
         try:
-            return self.collection.count_documents({FIELD_EXPIRES: {"$gt": now}})
+            return self.collection.count_documents(queries.live_sessions_filter(now))
         except PyMongoError as err:
             _add_context(err, "counting active sessions", self.collection)
             raise
 
     def clean(self) -> int:
         """Delete every expired session (``expires <= now``) now; the count deleted."""
-        now = math.floor(self.now())
-        return self._delete_many({FIELD_EXPIRES: {"$lte": now}}, "deleting expired sessions")
+        now = queries.now_seconds(self.now)
+        return self._delete_many(queries.expired_filter(now), "deleting expired sessions")
 
     def _delete_many(self, query: dict[str, Any], action: str) -> int:
         """``delete_many(query)``'s count; a database error gets the store's note."""
@@ -348,7 +312,7 @@ class MongoStore(CodecStore):
         """Run the auto-clean loop in a daemon thread; call ``stop()`` on the result to end it."""
         return AutoCleanThread(self.clean, interval, self._auto_clean_running).start()
 
-    def ensure_indexes(self, *, ttl: bool = True) -> list[str]:
+    def ensure_indexes(self, *, ttl: bool = True, force_ttl: bool = False) -> list[str]:
         """Create the store's indexes (idempotent); their names.
 
         A TTL index on ``expires_at`` lets the server delete expired sessions
@@ -359,7 +323,17 @@ class MongoStore(CodecStore):
         ``ttl=False`` leaves the TTL index out, for collections that Go
         services write too: Go never updates ``expires_at``, so the TTL index
         could delete a session Go has extended (README, "Sharing sessions").
+        When the collection already holds a document without ``expires_at``
+        (one a Go-style store wrote), asking for the TTL index raises
+        :class:`~mongostore.errors.TTLIndexRefusedError` before any index is
+        built, unless ``force_ttl=True``.
         """
+        if ttl and not force_ttl:
+            foreign = self.collection.find_one(
+                {documents.FIELD_EXPIRES_AT: {"$exists": False}}, {FIELD_ID: 1}
+            )
+            if foreign is not None:
+                raise TTLIndexRefusedError(self.collection.full_name)
         names = [
             self.collection.create_index([(FIELD_EXPIRES, 1)]),
             self.collection.create_index([(FIELD_USER, 1), (FIELD_PROVIDER, 1)]),

@@ -7,8 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 system_packages=(golang-go golang-github-gorilla-securecookie-dev golang-github-gorilla-sessions-dev
-                 golang-mongodb-mongo-driver-dev
-                 chromium chromium-driver)
+                 golang-mongodb-mongo-driver-dev chromium chromium-driver)
 missing=()
 for pkg in "${system_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

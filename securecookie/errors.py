@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, overload
+from typing import overload
 
 _PREFIX = "securecookie: "
 
@@ -35,9 +35,6 @@ class Error(Exception):
     kind: ErrorKind
     message: str
     cause: BaseException | None
-    #: Set by session stores when Go would return a usable session together
-    #: with this error (``Store.Get``/``Store.New``): the fresh session to use.
-    session: Any = None
 
     def __init__(
         self,

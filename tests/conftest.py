@@ -8,5 +8,6 @@ from __future__ import annotations
 
 pytest_plugins = [
     "tests.support.golang",
+    "tests.support.golive",
     "tests.support.mongo",
 ]

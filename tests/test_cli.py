@@ -69,12 +69,12 @@ def test_python_dash_m_help_runs_as_a_subprocess_and_lists_every_command() -> No
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    for command in ("keygen", "decode", "count", "clean", "expire", "indexes", "demo"):
+    for command in ("keygen", "decode", "show", "count", "clean", "expire", "indexes", "demo"):
         assert command in proc.stdout
 
 
 @pytest.mark.parametrize(
-    "command", ["keygen", "decode", "count", "clean", "expire", "indexes", "demo"]
+    "command", ["keygen", "decode", "show", "count", "clean", "expire", "indexes", "demo"]
 )
 def test_every_command_has_help(capsys: pytest.CaptureFixture[str], command: str) -> None:
     status, out, _ = run_cli(capsys, command, "--help")
@@ -95,6 +95,19 @@ def test_unknown_option_is_one_line_usage_error(capsys: pytest.CaptureFixture[st
     assert status == 2
     assert_one_line_error(err)
     assert "--bogus" in err
+
+
+def test_ctrl_c_during_a_command_is_one_line_naming_the_command(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mongostore.cli import keys
+
+    def interrupted(args: Any) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(keys, "run_keygen", interrupted)
+    status, out, err = run_cli(capsys, "keygen")
+    assert (status, out, err) == (130, "", "mongostore keygen: interrupted\n")
 
 
 # --- keygen ----------------------------------------------------------------------------------
@@ -318,7 +331,7 @@ def test_decode_with_the_wrong_key_prints_the_error_with_its_flags(
     assert status == 1
     assert out == ""
     assert_one_line_error(err)
-    assert err.startswith("securecookie: the value is not valid")
+    assert err.startswith("mongostore decode: securecookie: the value is not valid")
     assert "[usage=false decode=true internal=false]" in err
 
 
@@ -350,7 +363,7 @@ def test_decode_applies_securecookie_default_max_age_of_30_days(
         assert (status, json.loads(out)) == (0, "5ed0e4be448c4dd1274c31e3")
     else:
         assert status == 1
-        assert err.startswith("securecookie: expired timestamp")
+        assert err.startswith("mongostore decode: securecookie: expired timestamp")
 
 
 def test_decode_max_age_option_overrides_the_default(capsys: pytest.CaptureFixture[str]) -> None:
@@ -395,8 +408,12 @@ def test_decode_of_garbage_is_a_decode_error(capsys: pytest.CaptureFixture[str])
     ],
 )
 def test_decode_rejects_malformed_keys_and_options_in_one_line(
-    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+    message: str,
 ) -> None:
+    monkeypatch.delenv("MONGOSTORE_HASH_KEY", raising=False)
     status, out, err = run_cli(capsys, "decode", "--name", "s", *argv, "value")
     assert status == 2
     assert out == ""
@@ -460,6 +477,81 @@ def test_decode_sha512_cookies_with_hash_func_option(capsys: pytest.CaptureFixtu
     assert status == 0, err
 
     assert_prints_vector_value(out, vec)
+
+
+# --- decode: keys from the environment, and the encrypted-value hint ---------------------------
+
+
+def gob_cookie(value: object, block_hex: str | None = BLOCK_HEX, name: str = "session") -> str:
+    block = None if block_hex is None else bytes.fromhex(block_hex)
+    return SecureCookie(bytes.fromhex(HASH_HEX), block).encode(name, value)
+
+
+def test_decode_reads_the_keys_keygen_prints_from_the_environment(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MONGOSTORE_HASH_KEY", HASH_HEX)
+    monkeypatch.setenv("MONGOSTORE_BLOCK_KEY", BLOCK_HEX)
+    status, out, err = run_cli(capsys, "decode", "--name", "session", gob_cookie({"visits": 3}))
+    assert status == 0, err
+    assert json.loads(out) == {"visits": 3}
+
+
+def test_decode_command_line_keys_win_over_the_environment(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MONGOSTORE_HASH_KEY", "00" * 32)
+    cookie = gob_cookie("v", block_hex=None)
+    status, out, err = run_cli(
+        capsys, "decode", "--name", "session", "--hash-key", HASH_HEX, cookie
+    )
+    assert (status, json.loads(out)) == (0, "v"), err
+
+
+def test_decode_without_keys_anywhere_says_where_keys_come_from(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MONGOSTORE_HASH_KEY", raising=False)
+    status, out, err = run_cli(capsys, "decode", "--name", "session", "value")
+    assert (status, out) == (2, "")
+    assert_one_line_error(err)
+    assert err.startswith("mongostore decode: no keys: pass --hash-key")
+    assert "$MONGOSTORE_HASH_KEY" in err
+
+
+def test_decode_of_an_encrypted_cookie_without_block_key_says_to_pass_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cookie = gob_cookie({"user": "alice"})
+    status, out, err = run_cli(
+        capsys, "decode", "--name", "session", "--hash-key", HASH_HEX, cookie
+    )
+    assert (status, out) == (1, "")
+    assert_one_line_error(err)
+    assert "the value may be encrypted: pass --block-key" in err
+    assert "unexpected EOF" not in err
+    assert "[usage=false decode=true internal=false]" in err
+
+
+def test_decode_hint_needs_the_mac_to_match(capsys: pytest.CaptureFixture[str]) -> None:
+    cookie = gob_cookie({"user": "alice"})
+    status, _, err = run_cli(capsys, "decode", "--name", "session", "--hash-key", "11" * 32, cookie)
+    assert status == 1
+    assert "the value is not valid" in err
+    assert "--block-key" not in err
+
+
+def test_decode_hint_holds_for_the_hash_only_pair_of_a_rotation(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cookie = gob_cookie({"user": "alice"})
+    status, _, err = run_cli(
+        capsys,
+        *("decode", "--name", "session", "--hash-key", "11" * 32, "--block-key", BLOCK_HEX),
+        *("--hash-key", HASH_HEX, cookie),
+    )
+    assert status == 1
+    assert "the value may be encrypted: pass --block-key" in err
 
 
 # --- database commands -------------------------------------------------------------------
@@ -546,6 +638,19 @@ def test_expire_deletes_the_sessions_of_one_user_and_provider(
     assert {d["_id"] for d in db["session"].find()} == {keep_other_provider, keep_other_user}
 
 
+def test_expire_without_provider_logs_the_user_out_everywhere(
+    capsys: pytest.CaptureFixture[str], cli_db: tuple[list[str], Any]
+) -> None:
+    conn, db = cli_db
+    insert_session(db, expires_in=3600, user="oscar")  # a Go service's or demo's sign-in
+    insert_session(db, expires_in=3600, user="oscar", provider="github")
+    keep = insert_session(db, expires_in=3600, user="ada")
+    status, out, err = run_cli(capsys, "expire", *conn, "--user", "oscar")
+    assert status == 0, err
+    assert out == "deleted 2 session(s) of user 'oscar'\n"
+    assert [d["_id"] for d in db["session"].find()] == [keep]
+
+
 def test_expire_requires_a_user(
     capsys: pytest.CaptureFixture[str], cli_db: tuple[list[str], Any]
 ) -> None:
@@ -585,6 +690,21 @@ def test_indexes_no_ttl_creates_every_index_but_the_ttl_one(
     assert "expireAfterSeconds" not in out
 
 
+def test_indexes_refuses_the_ttl_index_beside_go_written_sessions(
+    capsys: pytest.CaptureFixture[str], cli_db: tuple[list[str], Any]
+) -> None:
+    conn, db = cli_db
+    db["session"].insert_one({"_id": ObjectId(), "data": "x", "expires": int(time.time()) + 60})
+    status, out, err = run_cli(capsys, "indexes", *conn)
+    assert (status, out) == (1, "")
+    assert_one_line_error(err)
+    assert "--no-ttl" in err
+    assert set(db["session"].index_information()) == {"_id_"}
+    status, out, err = run_cli(capsys, "indexes", *conn, "--force-ttl")
+    assert status == 0, err
+    assert "expireAfterSeconds 0" in out
+
+
 def test_collection_option_selects_another_collection(
     capsys: pytest.CaptureFixture[str], cli_db: tuple[list[str], Any]
 ) -> None:
@@ -592,6 +712,105 @@ def test_collection_option_selects_another_collection(
     db["other"].insert_one({"_id": ObjectId(), "data": "x", "expires": int(time.time()) + 60})
     status, out, _ = run_cli(capsys, "count", *conn, "--collection", "other")
     assert (status, out) == (0, "1\n")
+
+
+# --- show ------------------------------------------------------------------------------------
+
+
+def saved_session(db: Any, values: dict[str, Any]) -> tuple[str, str]:
+    """A session saved by a MongoStore on ``db`` with the test keys: (cookie value, ID)."""
+    from mongostore import MongoStore
+    from tests.support.web import request_with_cookie, save_all
+
+    store = MongoStore(db, bytes.fromhex(HASH_HEX), bytes.fromhex(BLOCK_HEX))
+    request = request_with_cookie()
+    session = store.get(request, "session")
+    session.values.update(values)
+    [header] = save_all(request)
+    cookie = header.split(";", 1)[0].split("=", 1)[1]
+    return cookie, session.id
+
+
+SHOW_KEYS = ["--name", "session", "--hash-key", HASH_HEX, "--block-key", BLOCK_HEX]
+
+
+@pytest.mark.parametrize("by", ["cookie", "id"])
+def test_show_prints_the_stored_document_with_data_decoded(
+    capsys: pytest.CaptureFixture[str], cli_db: tuple[list[str], Any], by: str
+) -> None:
+    conn, db = cli_db
+    cookie, session_id = saved_session(db, {"user": "alice", "visits": 3})
+    which = ["--cookie", cookie] if by == "cookie" else ["--id", session_id]
+    status, out, err = run_cli(capsys, "show", *conn, *SHOW_KEYS, *which)
+    assert status == 0, err
+    shown = json.loads(out)
+    assert shown["_id"] == session_id
+    assert shown["data"] == {"user": "alice", "visits": 3}
+    assert shown["user"] == "alice"
+    stored = db["session"].find_one({"_id": ObjectId(session_id)})
+    assert shown["expires"] == stored["expires"]
+    assert set(shown) == set(stored)
+
+
+def test_show_takes_the_keys_from_the_environment(
+    capsys: pytest.CaptureFixture[str],
+    cli_db: tuple[list[str], Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    conn, db = cli_db
+    _, session_id = saved_session(db, {"n": 1})
+    monkeypatch.setenv("MONGOSTORE_HASH_KEY", HASH_HEX)
+    monkeypatch.setenv("MONGOSTORE_BLOCK_KEY", BLOCK_HEX)
+    status, out, err = run_cli(capsys, "show", *conn, "--name", "session", "--id", session_id)
+    assert status == 0, err
+    assert json.loads(out)["data"] == {"n": 1}
+
+
+@pytest.mark.parametrize(
+    ("which", "status", "message"),
+    [
+        (["--id", "0" * 24], 1, "no session document with _id 000000000000000000000000"),
+        (["--id", "nope"], 2, "--id: not a session ID"),
+        (["--cookie", "garbage"], 1, "the cookie: securecookie:"),
+        ([], 2, "one of the arguments --cookie --id is required"),
+    ],
+)
+def test_show_failures_are_one_line(
+    capsys: pytest.CaptureFixture[str],
+    cli_db: tuple[list[str], Any],
+    which: list[str],
+    status: int,
+    message: str,
+) -> None:
+    conn, _ = cli_db
+    got, out, err = run_cli(capsys, "show", *conn, *SHOW_KEYS, *which)
+    assert (got, out) == (status, "")
+    assert_one_line_error(err)
+    assert err.startswith("mongostore show: ")
+    assert message in err
+
+
+def test_show_with_other_keys_fails_on_the_cookie(
+    capsys: pytest.CaptureFixture[str], cli_db: tuple[list[str], Any]
+) -> None:
+    conn, db = cli_db
+    cookie, _ = saved_session(db, {"n": 1})
+    status, _, err = run_cli(
+        capsys, "show", *conn, "--name", "session", "--hash-key", "22" * 32, "--cookie", cookie
+    )
+    assert status == 1
+    assert err.startswith("mongostore show: the cookie: securecookie: the value is not valid")
+
+
+def test_show_of_a_document_whose_data_does_not_decode(
+    capsys: pytest.CaptureFixture[str], cli_db: tuple[list[str], Any]
+) -> None:
+    conn, db = cli_db
+    session_id = insert_session(db, expires_in=3600)  # data "unused"
+    status, _, err = run_cli(capsys, "show", *conn, *SHOW_KEYS, "--id", str(session_id))
+    assert status == 1
+    assert_one_line_error(err)
+    assert err.startswith("mongostore show: the document's data: securecookie:")
 
 
 def test_database_commands_without_uri_fail_in_one_line(
@@ -641,6 +860,65 @@ def test_malformed_uri_fails_in_one_line(capsys: pytest.CaptureFixture[str]) -> 
     assert_one_line_error(err)
     assert "bad MongoDB URI" in err
     assert "hunter2" not in err
+
+
+def test_a_uri_without_a_mongodb_scheme_is_called_malformed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, err = run_cli(capsys, "count", "--uri", "notauri")
+    assert (status, out) == (2, "")
+    assert_one_line_error(err)
+    assert "bad MongoDB URI 'notauri': it must start with mongodb:// or mongodb+srv://" in err
+    assert "--db" not in err
+
+
+def test_an_srv_lookup_failure_is_a_connection_failure(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # ".invalid" never resolves (RFC 6761); offline, the lookup fails all the same.
+    uri = "mongodb+srv://user:hunter2@sessions.invalid/x"
+    status, out, err = run_cli(capsys, "count", "--uri", uri, "--timeout", "0.5")
+    assert (status, out) == (1, ""), err
+    assert_one_line_error(err)
+    assert "cannot reach MongoDB at mongodb+srv://***@sessions.invalid/x: DNS lookup failed" in err
+    assert "hunter2" not in err
+
+
+def test_a_malformed_srv_uri_is_still_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_cli(capsys, "count", "--uri", "mongodb+srv://127.0.0.1:1/x")
+    assert status == 2
+    assert "bad MongoDB URI" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["decode", "--name", "s", "--hash-key", "zz", "v"],
+        ["decode", "--name", "s", "--hash-key", HASH_HEX, "--block-key", "00", "v"],
+        ["decode", "--name", "s", "--block-key", BLOCK_HEX, "v"],
+        ["decode", "--name", "s", "--hash-key", HASH_HEX, "v"],
+        ["decode", "--name", "s", "--hash-key", HASH_HEX, "--max-age", "-1", "v"],
+        ["decode", "--name", "s", "v"],
+        ["decode", "v"],
+        ["show", "--uri", "notauri", "--name", "s", "--hash-key", HASH_HEX, "--id", "0" * 24],
+        ["count", "--uri", "notauri"],
+        ["count", "--uri", "mongodb://127.0.0.1:1"],
+        ["count", "--uri", "mongodb://127.0.0.1:1/x", "--timeout", "0"],
+        ["clean", "--uri", "mongodb://127.0.0.1:1/x", "--timeout", "0.2"],
+        ["indexes", "--bogus"],
+        ["keygen", "--block-bytes", "7"],
+        ["demo", "--port", "70000"],
+        ["demo", "--hash-key", "00" * 16],
+    ],
+)
+def test_every_error_line_starts_with_the_command_it_came_from(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    monkeypatch.delenv("MONGOSTORE_HASH_KEY", raising=False)
+    status, _, err = run_cli(capsys, *argv)
+    assert status in (1, 2)
+    assert_one_line_error(err)
+    assert err.startswith(f"mongostore {argv[0]}: "), err
 
 
 @pytest.mark.parametrize("command", ["count", "clean", "indexes", "expire"])
@@ -776,6 +1054,40 @@ def test_demo_takes_keys_from_the_environment(
     assert "keys from $MONGOSTORE_HASH_KEY" in out
 
 
+@pytest.mark.usefixtures("no_serving")
+def test_demo_banner_says_how_to_decode_its_cookies(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MONGODB_URI", raising=False)
+    monkeypatch.delenv("MONGOSTORE_HASH_KEY", raising=False)
+    _, random_out, _ = run_cli(capsys, "demo", "--port", "0")
+    assert "undecodable" in random_out
+    assert "mongostore keygen" in random_out
+    monkeypatch.setenv("MONGOSTORE_HASH_KEY", HASH_HEX)
+    _, env_out, _ = run_cli(capsys, "demo", "--port", "0")
+    assert "decode its cookies with 'mongostore decode --name mongostore-demo COOKIE'" in env_out
+    assert "undecodable" not in env_out
+
+
+@pytest.mark.parametrize("source", ["command line", "environment"])
+def test_demo_refuses_hash_keys_shorter_than_32_bytes(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, source: str
+) -> None:
+    monkeypatch.delenv("MONGODB_URI", raising=False)
+    short = "ab" * 31
+    if source == "environment":
+        monkeypatch.setenv("MONGOSTORE_HASH_KEY", short)
+        argv = ["demo", "--port", "0"]
+    else:
+        monkeypatch.delenv("MONGOSTORE_HASH_KEY", raising=False)
+        argv = ["demo", "--port", "0", "--hash-key", short]
+    status, out, err = run_cli(capsys, *argv)
+    assert (status, out) == (2, "")
+    assert_one_line_error(err)
+    assert "a hash key must be at least 32 bytes (64 hex digits), got 31" in err
+    assert "mongostore keygen" in err
+
+
 def test_demo_rejects_a_malformed_key_from_the_environment(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -870,3 +1182,25 @@ def test_demo_with_uri_serves_sessions_into_that_database(
     assert {"expires_at_1", "expires_1", "user_1_provider_1"} <= {
         index["name"] for index in db["session"].list_indexes()
     }
+
+
+@pytest.mark.usefixtures("no_serving")
+def test_demo_no_ttl_leaves_the_ttl_index_out(
+    capsys: pytest.CaptureFixture[str], cli_db: tuple[list[str], Any]
+) -> None:
+    conn, db = cli_db
+    status, _, err = run_cli(capsys, "demo", *conn, "--port", "0", "--no-ttl")
+    assert status == 0, err
+    specs = db["session"].index_information().values()
+    assert [s for s in specs if "expireAfterSeconds" in s] == []
+
+
+def test_demo_on_a_collection_go_writes_asks_for_no_ttl_in_one_line(
+    capsys: pytest.CaptureFixture[str], cli_db: tuple[list[str], Any]
+) -> None:
+    conn, db = cli_db
+    db["session"].insert_one({"_id": ObjectId(), "data": "x", "expires": int(time.time()) + 60})
+    status, _, err = run_cli(capsys, "demo", *conn, "--port", "0")
+    assert status == 1
+    assert_one_line_error(err)
+    assert "--no-ttl" in err

@@ -9,11 +9,13 @@ import hmac
 import json
 import math
 import threading
+from types import SimpleNamespace
 
 import pytest
 from cryptography.hazmat.primitives.ciphers import algorithms
 
 from securecookie import Error, JSONSerializer, NopSerializer, SecureCookie, generate_random_key
+from securecookie import cipher as cipher_module
 from securecookie.cipher import CTRCipher, DecryptionError
 from securecookie.codec import DEFAULT_MAX_AGE, DEFAULT_MAX_LENGTH
 from securecookie.gob import GoStruct
@@ -220,12 +222,31 @@ def test_invalid_hash_func_is_a_usage_error() -> None:
     assert info.value.is_usage()
 
 
-def test_block_func_selects_another_block_cipher() -> None:
+# JSON value starts: Go's decoder (and ours) reads one value and ignores the rest,
+# so bytes starting with one of these could decode to *something*.
+JSON_VALUE_STARTS = frozenset(b'-0123456789"[{tfn \t\r\n')
+
+
+def test_block_func_selects_another_block_cipher(monkeypatch: pytest.MonkeyPatch) -> None:
+    # AES-decrypting SM4 ciphertext gives key-stream noise; with a random IV
+    # about 4% of that noise starts with a digit and decodes as a number (an
+    # all-zero IV does: b'1t}...'). So the IV is pinned to one whose wrong
+    # decryption is checked below not to start a JSON value: the decode must
+    # fail, every run, and only because the cipher differs.
+    iv = b"\x01" * 16
+    monkeypatch.setattr(cipher_module, "os", SimpleNamespace(urandom=lambda size: iv[:size]))
     codec = json_codec(b"hash", b"k" * 16).block_func(algorithms.SM4)
     encoded = codec.encode("n", "secret")
     assert codec.decode("n", encoded) == "secret"
-    with pytest.raises(Error):
+    _, inner, _ = split_cookie(encoded)
+    payload = base64.urlsafe_b64decode(inner)
+    assert payload[:16] == iv
+    wrong = CTRCipher(algorithms.AES(b"k" * 16)).decrypt(payload)
+    assert wrong != b'"secret"\n'
+    assert wrong[0] not in JSON_VALUE_STARTS
+    with pytest.raises(Error) as info:
         json_codec(b"hash", b"k" * 16).decode("n", encoded)
+    assert info.value.is_decode()
 
 
 def test_block_func_without_block_key_is_a_usage_error() -> None:

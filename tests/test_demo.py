@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +19,7 @@ from mongostore.demo import SESSION_NAME, create_app
 
 HASH_KEY = bytes(range(32))
 BLOCK_KEY = bytes(range(32, 64))
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -119,6 +126,17 @@ def test_the_session_reference_shown_changes_when_sign_in_regenerates_the_id(
     assert str(document["_id"]).endswith(after)
 
 
+def test_the_first_page_does_not_claim_its_session_is_unsaved(
+    client: Client, collection: Any
+) -> None:
+    first = client.get("/")
+    assert session_ref(text(first)) == "new, saved with this page"
+    assert "not saved" not in text(first)
+    assert session_cookies(first)  # the same response saves it...
+    [document] = list(collection.find())  # ...into the collection
+    assert str(document["_id"]).endswith(session_ref(text(client.get("/"))))
+
+
 def test_sign_in_keeps_the_visit_counter(client: Client) -> None:
     client.get("/")
     client.get("/")
@@ -197,3 +215,40 @@ def test_unknown_page_is_404(client: Client) -> None:
 
 def test_pages_are_not_cached(client: Client) -> None:
     assert client.get("/").headers["Cache-Control"] == "no-store"
+
+
+def test_ctrl_c_stops_the_served_demo_and_prints_that_it_stopped(tmp_path: Path) -> None:
+    # A real process and a real SIGINT: werkzeug's serve_forever swallows the
+    # KeyboardInterrupt, so only an end-to-end run shows the last line prints.
+    # The child installs Python's SIGINT handler itself, since a parent that
+    # runs in the background may hand it SIGINT ignored.
+    script = (
+        "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "runpy.run_module('mongostore', run_name='__main__')"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MONGODB_", "MONGOSTORE_"))}
+    env["PYTHONPATH"] = str(ROOT)
+    with subprocess.Popen(
+        [sys.executable, "-c", script, "demo", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    ) as proc:
+        assert proc.stdout is not None
+        lines = []
+        for line in proc.stdout:  # the banner ends with the "serving on" line
+            lines.append(line)
+            if "serving on http://" in line:
+                break
+        serving = re.search(r"127\.0\.0\.1:(\d+)/", lines[-1])
+        assert serving is not None, lines
+        port = int(serving.group(1))
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as response:
+            assert response.status == 200
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert out.splitlines()[-1] == "mongostore demo: stopped"
+    assert "Traceback" not in err

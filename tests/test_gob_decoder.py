@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import time
 import tracemalloc
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,7 +16,7 @@ from securecookie import Error
 from securecookie.gob import GobError, GobSerializer, GoStruct, decode, types
 from securecookie.gob.decoder import MAX_DEPTH
 from securecookie.gob.wire import encode_int, encode_uint
-from tests.support.limits import BLOWUP_BYTES, BLOWUP_SECONDS
+from tests.support.limits import BLOWUP_BYTES, BLOWUP_SECONDS, cpu_time_limit
 from tests.support.vectors import ids, typed_to_python, values_equal, vectors
 
 GOB_PAYLOADS = [v for v in vectors(serializer="gob") if "serialized_b64" in v and v["expect"]["ok"]]
@@ -243,3 +245,114 @@ def test_large_type_definitions_are_not_kept_after_the_decode() -> None:
     data = _empty_structs(tuple((f"Field{i}", 2) for i in range(400)), 1)
     assert decode(data)[0]["Field399"] == 0
     assert max(len(raw) for raw in _DEFINITIONS) <= 512
+
+
+@pytest.mark.parametrize("length", [-1, -3000, -(1 << 63), 1 << 30, (1 << 63) - 1])
+def test_array_definition_with_an_impossible_length_is_refused(length: int) -> None:
+    # No Go array has a negative length, and no message carries 1 GiB elements.
+    data = _empty_structs((("A", 65),), 1, head=_array_definition(65, 2, length))
+    with pytest.raises(GobError, match=f"invalid array length {length}"):
+        decode(data)
+
+
+def test_negative_array_lengths_cannot_refill_the_zero_fill_budget() -> None:
+    # The attack review's cookie: a [-3000]int field next to a [3000]int field
+    # nets zero against the budget per struct, so 3000 structs rebuilt 9M
+    # zero values (72 MB of lists) from 3 KB.
+    head = _array_definition(65, 2, -3000) + _array_definition(66, 2, 3000)
+    struct_id = 67
+    message = encode_int(struct_id + 1) + b"\x00" + encode_uint(3000) + b"\x00" * 3000
+    data = (
+        head
+        + types.struct_definition(struct_id, "S", (("Neg", 65), ("Pos", 66)))
+        + types.slice_definition(struct_id + 1, struct_id)
+        + encode_uint(len(message))
+        + message
+    )
+    assert len(data) < 4096
+    tracemalloc.start()
+    try:
+        with cpu_time_limit(), pytest.raises(GobError):
+            decode(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < BLOWUP_BYTES
+
+
+def _array_payload() -> bytes:
+    """A struct slice with an array field and a named field set: every length kind."""
+    message = encode_int(67) + b"\x00" + encode_uint(2)
+    message += b"\x01\x03\x01\x02\x03\x01\x03abc\x00" + b"\x00"  # {[-1 1 -2] "abc"}, {}
+    return (
+        _array_definition(65, 2, 3)
+        + types.struct_definition(66, "S", (("A", 65), ("B", 6)))
+        + types.slice_definition(67, 66)
+        + encode_uint(len(message))
+        + message
+    )
+
+
+# Numbers a hostile stream puts where a length, count, id or delta belongs.
+_SIGNED = [-1, -(1 << 20), -(1 << 63), 1 << 30, (1 << 63) - 1]
+_UNSIGNED = [0, 0x7F, 1 << 20, 1 << 30, (1 << 64) - 1]
+_NUMBERS = sorted({encode_int(n) for n in _SIGNED} | {encode_uint(n) for n in _UNSIGNED})
+
+
+def _real_payloads() -> list[bytes]:
+    """One Go vector payload of each size (same-size ones share a shape), and ours."""
+    by_size: dict[int, bytes] = {}
+    for vector in GOB_PAYLOADS:
+        raw = base64.b64decode(vector["serialized_b64"])
+        by_size.setdefault(len(raw) // 10, raw)
+    return [*by_size.values(), _array_payload()]
+
+
+def _number_end(data: bytes, pos: int) -> int:
+    """Where the gob uint starting at ``pos`` ends (one byte if it is malformed)."""
+    first = data[pos]
+    size = 256 - first if first >= 0x80 else 0
+    return min(pos + 1 + size, len(data)) if size <= 8 else pos + 1
+
+
+def test_array_payload_decodes_before_it_is_mutated() -> None:
+    assert decode(_array_payload()) == [
+        GoStruct("S", {"A": [-1, 1, -2], "B": "abc"}),
+        GoStruct("S", {"A": [0, 0, 0], "B": ""}),
+    ]
+
+
+def _mutants(payload: bytes) -> Iterator[bytes]:
+    """``payload`` with each gob number replaced by (or, if short, preceded by) each hostile one.
+
+    Past its first 160 bytes (the type definitions and first entries) a long
+    payload only repeats entry shapes, so its tail is left alone.
+    """
+    for pos in range(min(len(payload), 160)):
+        end = _number_end(payload, pos)
+        for number in _NUMBERS:
+            yield payload[:pos] + number + payload[end:]
+            if len(payload) < 100:  # the long payloads repeat the short ones' shapes
+                yield payload[:pos] + number + payload[pos:]
+
+
+def test_real_payloads_with_numbers_replaced_by_negative_and_huge_ones_stay_bounded() -> None:
+    # Every gob number in real payloads (Go's vectors and an array-typed one)
+    # turned hostile: the decoder must return a value or raise GobError, within
+    # a memory and a CPU-time budget (resource limits, not speed assertions).
+    payloads = _real_payloads()
+    assert len(payloads) >= 8
+    mutants = 0
+    tracemalloc.start()
+    try:
+        with cpu_time_limit(60 * BLOWUP_SECONDS):
+            for payload in payloads:
+                for mutant in _mutants(payload):
+                    tracemalloc.reset_peak()
+                    with contextlib.suppress(GobError):
+                        decode(mutant)
+                    assert tracemalloc.get_traced_memory()[1] < BLOWUP_BYTES, mutant.hex()
+                    mutants += 1
+    finally:
+        tracemalloc.stop()
+    assert mutants > 8_000

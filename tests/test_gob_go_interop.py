@@ -100,6 +100,9 @@ SESSION_VALUES: dict[str, dict[Any, Any]] = {
         "year1": dt.datetime(1, 1, 1, tzinfo=UTC),
         "year9999": dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
         "list": [dt.datetime(2000, 1, 1, tzinfo=IST)],
+        # Local dates in Python's range whose UTC instants are not (year 0 / year 10000).
+        "year1_east": dt.datetime(1, 1, 1, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+        "year9999_west": dt.datetime(9999, 12, 31, 23, tzinfo=dt.timezone(dt.timedelta(hours=-2))),
     },
     "flashes": {"_flash": ["Welcome back!", "You have 2 new messages"], "custom": ["baz"]},
     "struct_flash": {"_flash": [GoStruct("main.Flash", {"Type": 42, "Message": "foo"})]},
@@ -207,6 +210,25 @@ GO_VALUES: dict[str, dict[str, Any]] = {
             },
         ],
     },
+    "time_range_ends": {
+        "type": "map[interface {}]interface {}",
+        "value": [
+            {
+                "key": {"type": "string", "value": name},
+                "value": {
+                    "type": "time.Time",
+                    "value": "",
+                    "unix": unix,
+                    "nsec": 0,
+                    "offset_s": offset,
+                },
+            }
+            for name, unix, offset in (
+                ("0001-01-01T00:30:00+01:00", -62135596800 - 1800, 3600),
+                ("9999-12-31T23:00:00-02:00", 253402300800 + 3600, -7200),
+            )
+        ],
+    },
     "struct": {
         "type": "map[interface {}]interface {}",
         "value": [
@@ -269,3 +291,85 @@ def test_go_needs_a_registration_for_nested_maps_with_non_string_keys(go_decode:
     (result,) = go_decode([decode_case(SERIALIZER.serialize({"m": {1: "one"}}))])
     assert not result["ok"]
     assert 'name not registered for interface: "map[interface {}]interface {}"' in result["error"]
+
+
+def _entry(key: str, go_type: str, value: Any) -> dict[str, Any]:
+    return {"key": {"type": "string", "value": key}, "value": {"type": go_type, "value": value}}
+
+
+#: Go types Python has none of its own for; gob pre-registers all of these.
+GO_ONLY_TYPES = {
+    "type": "map[interface {}]interface {}",
+    "value": [
+        _entry("int64", "int64", 2**63 - 1),
+        _entry("int32", "int32", -(2**31)),
+        _entry("int8", "int8", -128),
+        _entry("uint8", "uint8", 255),
+        _entry("uint64", "uint64", 2**64 - 1),
+        _entry("float32", "float32", 1.5),
+        _entry("complex64", "complex64", [1.0, -2.0]),
+        _entry("strings", "[]string", [{"type": "string", "value": s} for s in ("a", "", "ü")]),
+        _entry("int64s", "[]int64", [{"type": "int64", "value": -(2**63)}]),
+        _entry("bools", "[]bool", [{"type": "bool", "value": True}]),
+        _entry("floats", "[]float64", []),
+    ],
+}
+
+
+def go_types_of(typed: dict[str, Any]) -> dict[str, str]:
+    """Each top-level key of a typed Values map and the Go type of its value."""
+    return {e["key"]["value"]: e["value"]["type"] for e in typed["value"]}
+
+
+def test_go_only_types_keep_their_go_type_when_python_resaves_unchanged(
+    go_encode: Any, go_decode: Any
+) -> None:
+    (made,) = go_encode(
+        [
+            {
+                "name": "session",
+                "hash": "sha256",
+                "hash_key_hex": HASH_KEY.hex(),
+                "block_key_hex": None,
+                "serializer": "gob",
+                "value": GO_ONLY_TYPES,
+            }
+        ]
+    )
+    assert made["ok"], made["error"]
+    values = SERIALIZER.deserialize(base64.b64decode(made["serialized_b64"]))
+    assert values["int64"] == 2**63 - 1  # Python sees plain numbers and lists
+    assert values["strings"] == ["a", "", "ü"]
+    (result,) = go_decode([decode_case(SERIALIZER.serialize(values))])
+    assert result["ok"], result["error"]
+    assert go_types_of(result["value"]) == go_types_of(GO_ONLY_TYPES)
+    assert values_equal(from_typed(result["value"]), from_typed(GO_ONLY_TYPES))
+
+
+def test_a_go_only_value_python_replaced_takes_the_default_go_type(
+    go_encode: Any, go_decode: Any
+) -> None:
+    (made,) = go_encode(
+        [
+            {
+                "name": "session",
+                "hash": "sha256",
+                "hash_key_hex": HASH_KEY.hex(),
+                "block_key_hex": None,
+                "serializer": "gob",
+                "value": GO_ONLY_TYPES,
+            }
+        ]
+    )
+    values = SERIALIZER.deserialize(base64.b64decode(made["serialized_b64"]))
+    values["int32"] += 1  # arithmetic gives a plain int: Go's int
+    values["strings"] = [*values["strings"], "new"]  # a new plain list: []interface {}
+    values["int64s"].append(5)  # edited in place: still a []int64
+    (result,) = go_decode([decode_case(SERIALIZER.serialize(values))])
+    assert result["ok"], result["error"]
+    types = go_types_of(result["value"])
+    assert (types["int32"], types["strings"], types["int64s"]) == (
+        "int",
+        "[]interface {}",
+        "[]int64",
+    )

@@ -159,3 +159,29 @@ def test_error_responses_from_the_app_save_no_session() -> None:
 def test_unknown_error_policy_is_rejected() -> None:
     with pytest.raises(ValueError, match="on_save_error"):
         SessionMiddleware(lambda environ, start: [], on_save_error="ignore")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad_cookie", ["garbage", "MTIzNDU2Nzg5MHxhYmN8ZGVm"])
+def test_a_bad_cookie_gets_a_fresh_session_and_a_replacement_cookie_not_a_500(
+    mongo_database: Any, bad_cookie: str
+) -> None:
+    from mongostore import MongoStore
+
+    store = MongoStore(mongo_database, b"k" * 32)
+
+    @Request.application
+    def app(request: Request) -> Response:
+        session = store.get(request, "s")
+        session.values["visits"] = session.values.get("visits", 0) + 1
+        return Response(f"visits={session.values['visits']} bad={session.load_error is not None}")
+
+    client = Client(SessionMiddleware(app))
+    client.set_cookie("s", bad_cookie)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.get_data() == b"visits=1 bad=True"
+    [replacement] = response.headers.getlist("Set-Cookie")
+    assert replacement.startswith("s=")
+    assert bad_cookie not in replacement
+    again = client.get("/")  # the client now sends the replacement
+    assert again.get_data() == b"visits=2 bad=False"

@@ -26,6 +26,8 @@ def python_blocks() -> list[tuple[int, str]]:
 
 
 BLOCKS = python_blocks()
+#: How a web example starts its WSGI app (test_readme_served.py serves these).
+APP_DEFINITION = re.compile(r"^(app = |def app\()", re.MULTILINE)
 
 
 def run_block(line: int, code: str) -> dict[str, Any]:
@@ -35,7 +37,7 @@ def run_block(line: int, code: str) -> dict[str, Any]:
 
 
 def test_readme_has_the_examples_it_promises() -> None:
-    apps = [code for _, code in BLOCKS if re.search(r"^(app = |def app\()", code, re.MULTILINE)]
+    apps = [code for _, code in BLOCKS if APP_DEFINITION.search(code)]
     assert len(apps) >= 3  # WSGI, werkzeug, Flask
     assert any("Flask(" in code for code in apps)
     # Honest examples: wherever mongomock stands in, the comment names the real client.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -120,21 +121,30 @@ def test_store_without_keys_constructs_and_every_save_fails() -> None:
     assert direct.value.is_usage()
 
 
-def test_tampered_cookie_raises_with_a_fresh_session_that_replaces_it() -> None:
+def test_tampered_cookie_gives_a_fresh_session_that_replaces_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     store = CookieStore(b"secret-key")
     request = request_with_cookie("s=tampered")
-    with pytest.raises(securecookie.Error) as first:
-        store.get(request, "s")
-    assert first.value.is_decode()
-    fresh = first.value.session
-    assert fresh.is_new
-    assert fresh.values == {}
+    with caplog.at_level(logging.DEBUG, logger="mongostore.sessions.cookie_store"):
+        fresh = store.get(request, "s")
+    assert isinstance(fresh.load_error, securecookie.Error)
+    assert fresh.load_error.is_decode()
+    assert (fresh.is_new, fresh.id, fresh.values) == (True, "", {})
     assert fresh.options == store.options
-    with pytest.raises(securecookie.Error) as second:
-        store.get(request, "s")
-    assert second.value is first.value
+    assert fresh.options is not store.options
+    assert "failed to decode" in caplog.text
+    assert store.get(request, "s") is fresh  # the registry replays the same session
     [replacement] = save_all(request)
-    assert store.new(request_with_cookie(cookie_pair(replacement)), "s").values == {}
+    reloaded = store.new(request_with_cookie(cookie_pair(replacement)), "s")
+    assert (reloaded.values, reloaded.load_error, reloaded.is_new) == ({}, None, False)
+
+
+def test_a_cookie_store_without_keys_still_raises_on_a_cookie() -> None:
+    # No codecs is the server's mistake, not the client's: it must not pass as "new session".
+    with pytest.raises(securecookie.Error, match="no codecs provided") as info:
+        CookieStore().new(request_with_cookie("s=anything"), "s")
+    assert info.value.is_usage()
 
 
 def test_values_round_trip_through_the_cookie() -> None:
@@ -154,8 +164,9 @@ def test_cookies_of_an_old_key_pair_decode_after_rotation() -> None:
     [header] = save_all(request)
     rotated = CookieStore(b"new-hash", b"n" * 16, b"old-hash", b"o" * 16)
     assert rotated.get(request_with_cookie(cookie_pair(header)), "s").values == {"v": 1}
-    with pytest.raises(securecookie.Error):
-        CookieStore(b"new-hash", b"n" * 16).new(request_with_cookie(cookie_pair(header)), "s")
+    retired = CookieStore(b"new-hash", b"n" * 16).new(request_with_cookie(cookie_pair(header)), "s")
+    assert retired.load_error is not None
+    assert (retired.is_new, retired.values) == (True, {})
 
 
 def test_max_length_limits_every_codec() -> None:

@@ -6,16 +6,22 @@ Runs on every backend: mongomock and the wire server, or MONGODB_URI (tests/supp
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import math
+import re
 import threading
 from typing import Any
 
+import bson
 import pytest
 from bson import ObjectId
+from bson.int64 import Int64
 
 import mongostore.errors
 import securecookie
 from mongostore import sessions
 from mongostore.cleaner import InvalidIntervalError
+from mongostore.errors import TTLIndexRefusedError
 from mongostore.http import HeaderList
 from mongostore.sessions import Options, Session
 from mongostore.store import (
@@ -94,6 +100,14 @@ def assert_new_session(session: Session, store: MongoStore) -> None:
     assert session.options is not store.options
 
 
+def assert_fresh_after_bad_load(session: Session, store: MongoStore) -> securecookie.Error:
+    """A bad cookie or document: a new session whose ``load_error`` is a decode error."""
+    assert_new_session(session, store)
+    assert isinstance(session.load_error, securecookie.Error)
+    assert session.load_error.is_decode()
+    return session.load_error
+
+
 def response() -> tuple[HeaderList, list[tuple[str, str]]]:
     headers: list[tuple[str, str]] = []
     return HeaderList(headers), headers
@@ -144,13 +158,13 @@ class TestGoStoreTests:
         assert first.values == {"test": "testvalue"}
         assert recorder.calls == ["find_one"]
 
-    def test_get_replays_the_same_error_object(self, store: MongoStore) -> None:
+    def test_get_replays_the_same_bad_cookie_session_and_error(self, store: MongoStore) -> None:
         request = cookie_request(NAME, "garbage")
-        with pytest.raises(securecookie.Error) as first:
-            store.get(request, NAME)
-        with pytest.raises(securecookie.Error) as second:
-            store.get(request, NAME)
-        assert first.value is second.value
+        first = store.get(request, NAME)
+        second = store.get(request, NAME)
+        assert first is second
+        assert first.load_error is not None
+        assert second.load_error is first.load_error
 
     def test_save_of_a_new_session_inserts_and_sets_the_id_and_cookie(
         self, store: MongoStore, recorder: RecordingCollection
@@ -249,8 +263,9 @@ class TestConstruction:
         assert store.new(cookie_request(NAME, cookie), NAME).values == {"a": 1}
         store.max_age(1)
         assert store.options.max_age == 1
-        with pytest.raises(securecookie.Error, match="expired timestamp"):
-            store.new(cookie_request(NAME, cookie), NAME)
+        expired = store.new(cookie_request(NAME, cookie), NAME)
+        assert_fresh_after_bad_load(expired, store)
+        assert "expired timestamp" in str(expired.load_error)
 
 
 # -- Get/New semantics (API.md) --------------------------------------------------------
@@ -268,31 +283,25 @@ class TestLoadSemantics:
         ],
         ids=["garbage", "empty", "tampered", "wrong-key", "wrong-name"],
     )
-    def test_an_undecodable_cookie_raises_a_decode_error_with_a_new_session(
+    def test_an_undecodable_cookie_gives_a_new_session_with_its_load_error(
         self, store: MongoStore, recorder: RecordingCollection, cookie: str
     ) -> None:
-        with pytest.raises(securecookie.Error) as info:
-            store.new(cookie_request(NAME, cookie), NAME)
-        assert info.value.is_decode()
-        assert_new_session(info.value.session, store)
+        assert_fresh_after_bad_load(store.new(cookie_request(NAME, cookie), NAME), store)
         assert recorder.calls == []
 
     @pytest.mark.parametrize(
         "decoded_id",
         ["", "not-an-object-id", GO_TEST_ID + "0", " " + GO_TEST_ID[1:], 42, GO_TEST_ID.encode()],
     )
-    def test_a_valid_cookie_whose_id_is_not_24_hex_digits_is_a_decode_error(
+    def test_a_valid_cookie_whose_id_is_not_24_hex_digits_is_a_load_error(
         self, store: MongoStore, recorder: RecordingCollection, decoded_id: object
     ) -> None:
-        with pytest.raises(securecookie.Error) as info:
-            store.new(cookie_request(NAME, id_cookie(decoded_id)), NAME)
-        assert info.value.is_decode()
-        assert_new_session(info.value.session, store)
+        assert_fresh_after_bad_load(
+            store.new(cookie_request(NAME, id_cookie(decoded_id)), NAME), store
+        )
         assert recorder.calls == []
 
-    def test_a_document_whose_data_fails_to_decode_is_a_decode_error(
-        self, store: MongoStore
-    ) -> None:
+    def test_a_document_whose_data_fails_to_decode_is_a_load_error(self, store: MongoStore) -> None:
         raw(store).insert_one(
             {
                 "_id": ObjectId(GO_TEST_ID),
@@ -300,24 +309,22 @@ class TestLoadSemantics:
                 "expires": int(store.now()) + 60,
             }
         )
-        with pytest.raises(securecookie.Error) as info:
-            store.new(cookie_request(NAME, id_cookie(GO_TEST_ID)), NAME)
-        assert info.value.is_decode()
-        assert_new_session(info.value.session, store)
+        assert_fresh_after_bad_load(
+            store.new(cookie_request(NAME, id_cookie(GO_TEST_ID)), NAME), store
+        )
 
     @pytest.mark.parametrize("data", [None, 12, b"bytes"])
-    def test_a_document_whose_data_is_not_a_string_is_a_decode_error(
+    def test_a_document_whose_data_is_not_a_string_is_a_load_error(
         self, store: MongoStore, data: object
     ) -> None:
         raw(store).insert_one(
             {"_id": ObjectId(GO_TEST_ID), "data": data, "expires": int(store.now()) + 60}
         )
-        with pytest.raises(securecookie.Error) as info:
-            store.new(cookie_request(NAME, id_cookie(GO_TEST_ID)), NAME)
-        assert info.value.is_decode()
-        assert_new_session(info.value.session, store)
+        assert_fresh_after_bad_load(
+            store.new(cookie_request(NAME, id_cookie(GO_TEST_ID)), NAME), store
+        )
 
-    def test_a_document_whose_data_is_not_a_map_is_a_decode_error(self, store: MongoStore) -> None:
+    def test_a_document_whose_data_is_not_a_map_is_a_load_error(self, store: MongoStore) -> None:
         raw(store).insert_one(
             {
                 "_id": ObjectId(GO_TEST_ID),
@@ -325,9 +332,9 @@ class TestLoadSemantics:
                 "expires": int(store.now()) + 60,
             }
         )
-        with pytest.raises(securecookie.Error) as info:
-            store.new(cookie_request(NAME, id_cookie(GO_TEST_ID)), NAME)
-        assert info.value.is_decode()
+        assert_fresh_after_bad_load(
+            store.new(cookie_request(NAME, id_cookie(GO_TEST_ID)), NAME), store
+        )
 
     def test_a_missing_document_gives_a_new_session_without_error(self, store: MongoStore) -> None:
         session = store.new(cookie_request(NAME, id_cookie(GO_TEST_ID)), NAME)
@@ -565,8 +572,7 @@ class TestSaveSemantics:
 
     def test_a_bad_cookie_is_replaced_by_save_all(self, store: MongoStore) -> None:
         request = cookie_request(NAME, "garbage")
-        with pytest.raises(securecookie.Error):
-            store.get(request, NAME)
+        assert store.get(request, NAME).load_error is not None
         writer, headers = response()
         sessions.save(request, writer)
         assert len(set_cookie_headers(headers)) == 1
@@ -636,6 +642,64 @@ class TestRegenerate:
         assert ObjectId.is_valid(session.id)
         assert raw(store).count_documents({}) == 1
 
+    def signed_in(self, store: MongoStore) -> tuple[str, Session]:
+        """A live session of alice, saved by the store (so ``user`` is on its document)."""
+        session = store.new(cookie_request(), NAME)
+        session.values.update(user="alice", provider="github")
+        store.save(cookie_request(), response()[0], session)
+        return session.id, store.new(cookie_request(NAME, id_cookie(session.id)), NAME)
+
+    @pytest.mark.parametrize(
+        "revoke",
+        [
+            lambda store, old_id, clock: raw(store).delete_one({"_id": ObjectId(old_id)}),
+            lambda store, old_id, clock: store.expire_sessions("alice", "github"),
+            lambda store, old_id, clock: store.expire_sessions_by_user_ids(["alice"]),
+            lambda store, old_id, clock: clock.advance(THIRTY_DAYS),
+        ],
+        ids=["signed-out-elsewhere", "expire_sessions", "by-user-ids", "expired"],
+    )
+    def test_regenerating_a_session_whose_document_is_gone_writes_nothing(
+        self, store: MongoStore, recorder: RecordingCollection, clock: FakeClock, revoke: Any
+    ) -> None:
+        # Like save: a session logged out during the request stays logged out.
+        old_id, session = self.signed_in(store)
+        revoke(store, old_id, clock)
+        left = list(raw(store).find())
+        recorder.calls.clear()
+        writer, headers = response()
+        with pytest.raises(SessionNotFoundError) as info:
+            store.regenerate(cookie_request(), writer, session)
+        assert info.value.session_id == old_id
+        assert session.id == old_id
+        assert set_cookie_headers(headers) == []
+        assert "insert_one" not in recorder.calls
+        assert list(raw(store).find()) == left
+
+    @pytest.mark.parametrize("by_user", [False, True], ids=["old-document", "every-user-session"])
+    def test_a_revocation_racing_regenerate_is_never_undone(
+        self, store: MongoStore, recorder: RecordingCollection, by_user: bool
+    ) -> None:
+        # The revocation lands after regenerate's check, right after its insert.
+        old_id, session = self.signed_in(store)
+        real_insert = recorder.insert_one
+
+        def insert_then_revoke(*args: Any, **kwargs: Any) -> Any:
+            result = real_insert(*args, **kwargs)
+            if by_user:
+                assert store.expire_sessions("alice", "github") == 2
+            else:
+                raw(store).delete_one({"_id": ObjectId(old_id)})
+            return result
+
+        recorder.insert_one = insert_then_revoke  # type: ignore[method-assign]
+        writer, headers = response()
+        with pytest.raises(SessionNotFoundError):
+            store.regenerate(cookie_request(), writer, session)
+        assert session.id == old_id
+        assert set_cookie_headers(headers) == []
+        assert raw(store).count_documents({}) == 0
+
     def test_regenerate_with_max_age_zero_deletes_like_save(self, store: MongoStore) -> None:
         old_id = insert_session(store, {"n": 1})
         session = store.new(cookie_request(NAME, id_cookie(old_id)), NAME)
@@ -701,12 +765,59 @@ class TestMaintenance:
             store.expire_sessions_by_user_ids(["bob", {"$ne": None}])
         assert raw(store).count_documents({}) == 1
 
-    def test_expire_sessions_matches_plain_dict_users_by_equality(self, store: MongoStore) -> None:
-        # A user stored as a document without operator keys is still an exact match.
-        self.save_as(store, user={"id": 7, "org": "acme"}, provider="sso")
-        self.save_as(store, user={"id": 8, "org": "acme"}, provider="sso")
-        assert store.expire_sessions({"id": 7, "org": "acme"}, "sso") == 1
-        assert store.expire_sessions_by_user_ids([{"id": 8, "org": "acme"}]) == 1
+    @pytest.mark.parametrize(
+        "value",
+        [
+            re.compile(".*"),
+            bson.Regex(".*"),
+            None,
+            {"id": 7, "org": "acme"},
+            ["alice"],
+            ("alice",),
+            {"alice"},
+            True,
+            7.0,
+            math.nan,
+            2**63,
+            -(2**63) - 1,
+            bson.Code("this.user"),
+            dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        ],
+        ids=repr,
+    )
+    def test_only_plain_scalars_reach_a_revocation_filter(
+        self, store: MongoStore, recorder: RecordingCollection, value: Any
+    ) -> None:
+        # A regex matches every user, None every anonymous session, lists and
+        # dicts follow MongoDB's array and field-order rules: none is an
+        # equality match, so each is refused before any query is sent.
+        self.save_as(store, user="alice", provider="github")
+        self.save_as(store, provider="github")  # anonymous
+        recorder.calls.clear()
+        for call in (
+            lambda: store.expire_sessions(value, "github"),
+            lambda: store.expire_sessions("alice", value),
+            lambda: store.expire_sessions_by_user_ids(["bob", value]),
+        ):
+            with pytest.raises(InvalidUserFilterError) as excinfo:
+                call()
+            assert excinfo.value.value is value
+        assert recorder.calls == []
+        assert raw(store).count_documents({}) == 2
+
+    @pytest.mark.parametrize(
+        "user",
+        ["alice", "", "$ne", 7, -(2**63), 2**63 - 1, Int64(9), b"\x00id", ObjectId()],
+        ids=repr,
+    )
+    def test_plain_scalar_users_are_matched_by_equality(self, store: MongoStore, user: Any) -> None:
+        # Documents as any writer may leave them (an ObjectId user is no gob value).
+        raw(store).insert_many([{"user": "someone else", "provider": "p"}, {"provider": "p"}])
+        raw(store).insert_one({"user": user, "provider": "p"})
+        assert store.expire_sessions(user, "p") == 1
+        raw(store).insert_one({"user": user, "provider": "q"})
+        assert store.expire_sessions_by_user_ids([user]) == 1
+        assert raw(store).count_documents({}) == 2
 
     def test_expire_sessions_by_no_user_ids_deletes_nothing(
         self, store: MongoStore, recorder: RecordingCollection
@@ -773,6 +884,43 @@ class TestMaintenance:
         keys = {tuple(spec["key"]) for spec in info.values()}
         assert keys == {(("_id", 1),), (("expires", 1),), (("user", 1), ("provider", 1))}
         assert not any("expireAfterSeconds" in spec for spec in info.values())
+
+    def test_ensure_indexes_refuses_the_ttl_index_beside_go_written_documents(
+        self, store: MongoStore
+    ) -> None:
+        # A Go-style store writes no expires_at and never updates it: a TTL index
+        # there could delete sessions Go extended, so it is refused by name.
+        raw(store).insert_one({"_id": ObjectId(), "data": "x", "expires": int(store.now()) + 60})
+        with pytest.raises(TTLIndexRefusedError, match="ttl=False") as excinfo:
+            store.ensure_indexes()
+        assert isinstance(excinfo.value, mongostore.errors.Error)
+        assert set(raw(store).index_information()) == {"_id_"}  # nothing was built
+        store.ensure_indexes(ttl=False)
+        assert not any("expireAfterSeconds" in s for s in raw(store).index_information().values())
+
+    def test_ensure_indexes_adds_the_ttl_index_beside_go_documents_when_forced(
+        self, store: MongoStore
+    ) -> None:
+        raw(store).insert_one({"_id": ObjectId(), "data": "x", "expires": int(store.now()) + 60})
+        store.ensure_indexes(force_ttl=True)
+        info = raw(store).index_information().values()
+        assert any(spec.get("expireAfterSeconds") == 0 for spec in info)
+
+    def test_ensure_indexes_accepts_a_collection_of_python_written_sessions(
+        self, store: MongoStore
+    ) -> None:
+        self.save_as(store, user="a")
+        assert len(store.ensure_indexes()) == 3
+
+    def test_expire_by_user_ids_logs_a_user_out_at_every_provider_and_none(
+        self, store: MongoStore
+    ) -> None:
+        self.save_as(store, user="oscar", provider="github")
+        self.save_as(store, user="oscar")  # no provider field, as Go's store writes
+        self.save_as(store, user="ada")
+        assert store.expire_sessions("oscar", "") == 0  # Go's exact match keeps its meaning
+        assert store.expire_sessions_by_user_ids(["oscar"]) == 2
+        assert raw(store).count_documents({}) == 1
 
     def test_indexes_are_never_created_implicitly(
         self, store: MongoStore, recorder: RecordingCollection
@@ -845,3 +993,19 @@ class TestMaintenance:
             store.start_auto_clean(0, threading.Event())
         with pytest.raises(InvalidIntervalError):
             store.start_auto_clean_thread(-1)
+
+
+def test_a_bad_cookie_is_logged_at_debug_on_the_store_logger(
+    store: MongoStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG, logger="mongostore.store"):
+        session = store.new(cookie_request(NAME, "garbage"), NAME)
+    [record] = [r for r in caplog.records if r.name == "mongostore.store"]
+    assert record.levelno == logging.DEBUG
+    assert str(session.load_error) in record.getMessage()
+
+
+def test_a_good_load_has_no_load_error(store: MongoStore) -> None:
+    insert_session(store, {"a": 1}, session_id=GO_TEST_ID)
+    session = store.new(cookie_request(NAME, id_cookie(GO_TEST_ID)), NAME)
+    assert (session.values, session.load_error) == ({"a": 1}, None)

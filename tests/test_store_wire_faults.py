@@ -42,12 +42,17 @@ from tests.support.mongo import cookie_request, set_cookie_headers
 KEY = b"test"
 NAME = "session"
 FAULTS: tuple[Mode, ...] = ("refuse", "reset", "stall")
-#: pymongo's timeouts for the client behind the proxy: short, so a fault costs
-#: about a second, yet long enough for a healthy loopback round trip.
-CLIENT_OPTIONS = {
+#: pymongo's options for the client behind the proxy. Short timeouts, so a fault
+#: costs about a second, yet long enough for a healthy loopback round trip. No
+#: read retry: the caller gets the fault's own error, not whichever error the
+#: retry met while pymongo's monitor was reacting to the first one (a stall can
+#: otherwise surface as a pool-cleared "operation cancelled"); writes are not
+#: retried on a standalone server anyway.
+CLIENT_OPTIONS: dict[str, Any] = {
     "serverSelectionTimeoutMS": 2000,
     "socketTimeoutMS": 300,
     "connectTimeoutMS": 500,
+    "retryReads": False,
 }
 
 
@@ -190,7 +195,8 @@ OPERATIONS = {
     "insert": Operation("inserting session", _insert, orphans=1),
     "update": Operation("updating session", _update, after=(VALUES, {**VALUES, "n": 2})),
     "delete": Operation("deleting a session", _delete, after=(VALUES, None)),
-    "regenerate": Operation("inserting session", _regenerate, orphans=1),
+    # regenerate's first round trip checks the old session is still live.
+    "regenerate": Operation("loading session", _regenerate, orphans=1),
     "expire_sessions": Operation(
         "expiring the sessions of a user",
         lambda stores, _s, _h: stores.faulty.expire_sessions("u1", "github"),

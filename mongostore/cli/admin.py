@@ -18,6 +18,8 @@ from mongostore.cli.database import (
     open_database,
     session_collection,
 )
+from mongostore.cli.failure import EXIT_FAILURE, CommandError
+from mongostore.errors import TTLIndexRefusedError
 
 
 def register(commands: Any) -> None:
@@ -37,8 +39,9 @@ def register(commands: Any) -> None:
             parser.add_argument("--user", required=True, help="the session's 'user' value")
             parser.add_argument(
                 "--provider",
-                default="",
-                help="the session's 'provider' value (default: empty, as in Go)",
+                default=None,
+                help="only the sessions with this exact 'provider' value, as Go's "
+                "ExpireSessions (default: every provider, and sessions without one)",
             )
         if name == "indexes":
             parser.add_argument(
@@ -47,6 +50,12 @@ def register(commands: Any) -> None:
                 action="store_false",
                 help="leave out the TTL index on expires_at (for collections Go services "
                 "write too: Go never updates expires_at)",
+            )
+            parser.add_argument(
+                "--force-ttl",
+                action="store_true",
+                help="add the TTL index even though some sessions lack expires_at "
+                "(written by a Go-style store); refused without this flag",
             )
         parser.set_defaults(handler=handler)
 
@@ -75,9 +84,13 @@ def run_clean(args: argparse.Namespace) -> int:
 
 
 def run_expire(args: argparse.Namespace) -> int:
-    """``expire_sessions(user, provider)`` and print the deleted count."""
+    """Log ``--user`` out everywhere (or at ``--provider`` only); print the deleted count."""
     with _store(args) as store, database_errors(args):
-        deleted = store.expire_sessions(args.user, args.provider)
+        if args.provider is None:
+            # Every provider, and sessions stored without one (a Go-style store's).
+            deleted = store.expire_sessions_by_user_ids([args.user])
+        else:
+            deleted = store.expire_sessions(args.user, args.provider)
     print(f"deleted {deleted} session(s) of user {args.user!r}")
     return 0
 
@@ -85,7 +98,12 @@ def run_expire(args: argparse.Namespace) -> int:
 def run_indexes(args: argparse.Namespace) -> int:
     """``ensure_indexes()`` then print each index as ``name: key spec``."""
     with _store(args) as store, database_errors(args):
-        store.ensure_indexes(ttl=args.ttl)
+        try:
+            store.ensure_indexes(ttl=args.ttl, force_ttl=args.force_ttl)
+        except TTLIndexRefusedError as exc:
+            raise CommandError(
+                f"mongostore indexes: {exc}; pass --no-ttl (or --force-ttl)", EXIT_FAILURE
+            ) from exc
         info = store.collection.index_information()
     for name, spec in sorted(info.items()):
         keys = ", ".join(f"{field} {direction}" for field, direction in spec["key"])

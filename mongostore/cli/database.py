@@ -22,6 +22,7 @@ import pymongo.errors
 from mongostore.cli.failure import EXIT_FAILURE, EXIT_USAGE, CommandError, one_line
 
 URI_ENV = "MONGODB_URI"
+URI_SCHEMES = ("mongodb://", "mongodb+srv://")
 DEFAULT_COLLECTION = "session"
 DEFAULT_TIMEOUT = 2.0
 MAX_TIMEOUT = 1_000_000
@@ -98,6 +99,14 @@ def open_database(args: argparse.Namespace, *, default_db: str | None = None) ->
             EXIT_USAGE,
         )
     timeout_ms = max(1, int(args.timeout * 1000))
+    if not args.uri.startswith(URI_SCHEMES):
+        # pymongo would read "notauri" as a host name and the user would be
+        # told to pass --db; the scheme is what is wrong.
+        raise CommandError(
+            f"mongostore {args.command}: bad MongoDB URI {redact(args.uri)!r}: "
+            "it must start with mongodb:// or mongodb+srv://",
+            EXIT_USAGE,
+        )
     try:
         # pymongo only warns about an option it cannot use (a second stderr
         # line, and the option silently ignored): treat it as a bad URI.
@@ -109,18 +118,38 @@ def open_database(args: argparse.Namespace, *, default_db: str | None = None) ->
                 connectTimeoutMS=timeout_ms,
                 appname="mongostore-cli",
             )
-    # InvalidURI and ConfigurationError, but pymongo raises ValueError for a
-    # bad port or host literal, and the warnings above arrive as exceptions.
+    except pymongo.errors.ConfigurationError as exc:
+        if _is_dns_failure(exc):
+            # A mongodb+srv:// URI resolves its hosts now: a failed lookup is
+            # an unreachable server (status 1), not a malformed URI.
+            raise CommandError(
+                f"mongostore {args.command}: cannot reach MongoDB at {redact(args.uri)}: "
+                f"DNS lookup failed ({one_line(redact(str(exc)))})",
+                EXIT_FAILURE,
+            ) from exc
+        raise _bad_uri(args, exc) from exc
+    # pymongo raises ValueError for a bad port or host literal, and the
+    # warnings above arrive as exceptions.
     except (pymongo.errors.PyMongoError, ValueError, TypeError, UserWarning) as exc:
-        raise CommandError(
-            f"mongostore {args.command}: bad MongoDB URI {redact(args.uri)!r}: "
-            f"{one_line(redact(str(exc)))}",
-            EXIT_USAGE,
-        ) from exc
+        raise _bad_uri(args, exc) from exc
     try:
         yield _database(client, args, default_db)
     finally:
         client.close()
+
+
+def _bad_uri(args: argparse.Namespace, exc: BaseException) -> CommandError:
+    return CommandError(
+        f"mongostore {args.command}: bad MongoDB URI {redact(args.uri)!r}: "
+        f"{one_line(redact(str(exc)))}",
+        EXIT_USAGE,
+    )
+
+
+def _is_dns_failure(exc: pymongo.errors.ConfigurationError) -> bool:
+    """pymongo's SRV resolver wraps every dnspython failure (NXDOMAIN, timeout, no servers)."""
+    cause = exc.__cause__
+    return cause is not None and type(cause).__module__.split(".")[0] == "dns"
 
 
 def _database(client: Any, args: argparse.Namespace, default_db: str | None) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import socket
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, make_server, select_address_family
@@ -23,11 +23,21 @@ from mongostore.cli.database import (
     session_collection,
 )
 from mongostore.cli.failure import EXIT_FAILURE, EXIT_USAGE, CommandError
-from mongostore.cli.keys import add_key_options, flatten_pairs, pairs_from_env
-from mongostore.demo import create_app
+from mongostore.cli.keys import (
+    BLOCK_KEY_ENV,
+    HASH_KEY_ENV,
+    add_key_options,
+    flatten_pairs,
+    pairs_from_env,
+)
+from mongostore.demo import SESSION_NAME, create_app
+from mongostore.errors import TTLIndexRefusedError
 from securecookie import generate_random_key
 
 DEMO_DATABASE = "mongostore_demo"
+PROG = "mongostore demo"
+#: The shortest hash key the demo accepts: the output size of its HMAC-SHA256.
+MIN_HASH_KEY_BYTES = 32
 
 
 def register(commands: Any) -> None:
@@ -41,7 +51,13 @@ def register(commands: Any) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 = any free)")
     add_database_options(parser, uri_required=False, default_db=DEMO_DATABASE)
-    add_key_options(parser, required=False)
+    add_key_options(parser, fallback=", else random per run")
+    parser.add_argument(
+        "--no-ttl",
+        dest="ttl",
+        action="store_false",
+        help="leave out the TTL index on expires_at (when Go services write the collection too)",
+    )
     parser.set_defaults(handler=run_demo)
 
 
@@ -59,14 +75,45 @@ def in_memory_database() -> Any:
 
 
 def demo_keys(args: argparse.Namespace) -> tuple[list[bytes | None], str]:
-    """The key pairs to use and where they came from (for the start-up banner)."""
+    """The key pairs to use and where they came from (for the start-up banner).
+
+    Hash keys shorter than 32 bytes are refused: the demo shows how to run
+    the library, and HMAC-SHA256 wants a key of at least its output size.
+    """
     if args.key_pairs:
-        return flatten_pairs(args.key_pairs), "keys from the command line"
-    from_env = pairs_from_env()
-    if from_env:
-        return flatten_pairs(from_env), "keys from $MONGOSTORE_HASH_KEY/$MONGOSTORE_BLOCK_KEY"
-    random_pair: list[bytes | None] = [generate_random_key(32), generate_random_key(32)]
-    return random_pair, "random keys for this run (cookies stop working after a restart)"
+        pairs, source, option = args.key_pairs, "keys from the command line", "--hash-key"
+    elif from_env := pairs_from_env(PROG):
+        pairs, source, option = (
+            from_env,
+            f"keys from ${HASH_KEY_ENV}/${BLOCK_KEY_ENV}",
+            f"${HASH_KEY_ENV}",
+        )
+    else:
+        random_pair: list[bytes | None] = [generate_random_key(32), generate_random_key(32)]
+        return random_pair, "random keys for this run (cookies stop working after a restart)"
+    for hash_key, _ in pairs:
+        if hash_key is not None and len(hash_key) < MIN_HASH_KEY_BYTES:
+            raise CommandError(
+                f"{PROG}: {option}: a hash key must be at least {MIN_HASH_KEY_BYTES} bytes "
+                f"({2 * MIN_HASH_KEY_BYTES} hex digits), got {len(hash_key)}: "
+                "make one with 'mongostore keygen'",
+                EXIT_USAGE,
+            )
+    return flatten_pairs(pairs), source
+
+
+def decode_hint(args: argparse.Namespace) -> str:
+    """The banner line that says how to decode the demo's cookies with ``mongostore decode``."""
+    command = f"mongostore decode --name {SESSION_NAME} COOKIE"
+    if args.key_pairs:
+        return f"decode its cookies with '{command}' and the same --hash-key/--block-key"
+    if pairs_from_env(PROG):
+        return f"decode its cookies with '{command}' (it reads the same ${HASH_KEY_ENV})"
+    return (
+        "its random keys make its cookies undecodable: to decode them, keep keys from "
+        "'mongostore keygen > demo.env', load them with 'set -a; . ./demo.env; set +a' "
+        f"before starting the demo, then run '{command}'"
+    )
 
 
 def build_store(args: argparse.Namespace, resources: ExitStack) -> tuple[MongoStore, str]:
@@ -83,7 +130,10 @@ def build_store(args: argparse.Namespace, resources: ExitStack) -> tuple[MongoSt
         backend = "an in-memory mongomock database (no --uri / $MONGODB_URI; data is lost on exit)"
     store = MongoStore(session_collection(database, args), *keys)
     with database_errors(args):  # also proves the server is reachable before serving
-        store.ensure_indexes()
+        try:
+            store.ensure_indexes(ttl=args.ttl)
+        except TTLIndexRefusedError as exc:
+            raise CommandError(f"mongostore demo: {exc}; pass --no-ttl", EXIT_FAILURE) from exc
     return store, f"sessions in {backend}, collection {args.collection!r}; {key_source}"
 
 
@@ -118,12 +168,12 @@ def run_demo(args: argparse.Namespace) -> int:
         store, description = build_store(args, resources)
         server, port = serve_app(create_app(store), args.host, args.port)
         resources.callback(server.server_close)
-        print(f"mongostore demo: {description}", flush=True)
-        print(
-            f"mongostore demo: serving on http://{args.host}:{port}/ (Ctrl-C to stop)", flush=True
-        )
-        try:
+        print(f"{PROG}: {description}", flush=True)
+        print(f"{PROG}: {decode_hint(args)}", flush=True)
+        print(f"{PROG}: serving on http://{args.host}:{port}/ (Ctrl-C to stop)", flush=True)
+        # werkzeug's serve_forever catches KeyboardInterrupt itself and returns,
+        # so the line goes after it, not in an except clause.
+        with suppress(KeyboardInterrupt):
             server.serve_forever()
-        except KeyboardInterrupt:
-            print("mongostore demo: stopped", flush=True)
+        print(f"{PROG}: stopped", flush=True)
     return 0

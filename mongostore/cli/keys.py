@@ -21,25 +21,28 @@ BLOCK_KEY_ENV = "MONGOSTORE_BLOCK_KEY"
 BLOCK_KEY_SIZES = (16, 24, 32)
 
 
-def parse_hex_key(option: str, text: str) -> bytes:
-    """``text`` as key bytes, or a one-line :class:`CommandError` naming ``option``."""
+def parse_hex_key(prog: str, option: str, text: str) -> bytes:
+    """``text`` as key bytes, or a one-line :class:`CommandError` naming ``option``.
+
+    ``prog`` is the ``mongostore COMMAND`` prefix every error line starts with.
+    """
     try:
         key = bytes.fromhex(text)
     except ValueError:
         raise CommandError(
-            f"mongostore: {option}: not a hex string (expected pairs of 0-9a-f digits)",
+            f"{prog}: {option}: not a hex string (expected pairs of 0-9a-f digits)",
             EXIT_USAGE,
         ) from None
     if not key:
-        raise CommandError(f"mongostore: {option}: the key is empty", EXIT_USAGE)
+        raise CommandError(f"{prog}: {option}: the key is empty", EXIT_USAGE)
     return key
 
 
-def check_block_key(option: str, key: bytes) -> bytes:
+def check_block_key(prog: str, option: str, key: bytes) -> bytes:
     """``key`` if its length selects an AES variant, else a one-line usage error."""
     if len(key) not in BLOCK_KEY_SIZES:
         raise CommandError(
-            f"mongostore: {option}: a block key must be 16, 24 or 32 bytes "
+            f"{prog}: {option}: a block key must be 16, 24 or 32 bytes "
             f"(32, 48 or 64 hex digits), got {len(key)} bytes",
             EXIT_USAGE,
         )
@@ -63,7 +66,7 @@ class KeyPairAction(argparse.Action):
     ) -> None:
         option = option_string or self.dest
         pairs: list[list[bytes | None]] = list(getattr(namespace, self.dest, None) or [])
-        key = parse_hex_key(option, str(values))
+        key = parse_hex_key(parser.prog, option, str(values))
         if option == "--hash-key":
             pairs.append([key, None])
         elif not pairs:
@@ -71,19 +74,22 @@ class KeyPairAction(argparse.Action):
         elif pairs[-1][1] is not None:
             parser.error(f"{option} given twice for one --hash-key")
         else:
-            pairs[-1][1] = check_block_key(option, key)
+            pairs[-1][1] = check_block_key(parser.prog, option, key)
         setattr(namespace, self.dest, pairs)
 
 
-def add_key_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
-    """``--hash-key HEX [--block-key HEX] ...`` into ``key_pairs`` (first pair encodes)."""
-    help_suffix = "" if required else f" (default: ${HASH_KEY_ENV}, else random per run)"
+def add_key_options(parser: argparse.ArgumentParser, *, fallback: str) -> None:
+    """``--hash-key HEX [--block-key HEX] ...`` into ``key_pairs`` (first pair encodes).
+
+    The options are optional: without them a command reads the environment
+    (:func:`pairs_from_env`); ``fallback`` ends the help text with what it does then.
+    """
+    help_suffix = f" (default: ${HASH_KEY_ENV} and ${BLOCK_KEY_ENV}{fallback})"
     parser.add_argument(
         "--hash-key",
         dest="key_pairs",
         action=KeyPairAction,
         metavar="HEX",
-        required=required,
         help="HMAC key as hex; repeat for key rotation, newest first" + help_suffix,
     )
     parser.add_argument(
@@ -100,19 +106,38 @@ def flatten_pairs(pairs: Sequence[Sequence[bytes | None]]) -> list[bytes | None]
     return [key for pair in pairs for key in pair]
 
 
-def pairs_from_env() -> list[list[bytes | None]] | None:
-    """The key pair in ``$MONGOSTORE_HASH_KEY``/``$MONGOSTORE_BLOCK_KEY``, if set."""
+def pairs_from_env(prog: str) -> list[list[bytes | None]] | None:
+    """The key pair in ``$MONGOSTORE_HASH_KEY``/``$MONGOSTORE_BLOCK_KEY`` (what keygen prints).
+
+    None when the hash key variable is unset or empty; a malformed value is a
+    usage error prefixed with ``prog``.
+    """
     hash_hex = os.environ.get(HASH_KEY_ENV)
     if not hash_hex:
         return None
-    hash_key = parse_hex_key(HASH_KEY_ENV, hash_hex)
+    hash_key = parse_hex_key(prog, f"${HASH_KEY_ENV}", hash_hex)
     block_hex = os.environ.get(BLOCK_KEY_ENV)
     block_key = (
-        check_block_key(BLOCK_KEY_ENV, parse_hex_key(BLOCK_KEY_ENV, block_hex))
+        check_block_key(
+            prog, f"${BLOCK_KEY_ENV}", parse_hex_key(prog, f"${BLOCK_KEY_ENV}", block_hex)
+        )
         if block_hex
         else None
     )
     return [[hash_key, block_key]]
+
+
+def command_line_or_env_pairs(args: argparse.Namespace) -> list[list[bytes | None]]:
+    """The ``--hash-key``/``--block-key`` pairs, else the environment's, else a usage error."""
+    prog = f"mongostore {args.command}"
+    pairs: list[list[bytes | None]] | None = args.key_pairs or pairs_from_env(prog)
+    if not pairs:
+        raise CommandError(
+            f"{prog}: no keys: pass --hash-key [--block-key], or set ${HASH_KEY_ENV} "
+            f"(and ${BLOCK_KEY_ENV}) as 'mongostore keygen' prints them",
+            EXIT_USAGE,
+        )
+    return pairs
 
 
 def register(commands: Any) -> None:

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn, TextIO
 
-from mongostore.cli import admin, decode, demo_cmd, keys
+from mongostore.cli import admin, decode, demo_cmd, keys, show
 from mongostore.cli.failure import EXIT_USAGE, CommandError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     keys.register(commands)
     decode.register(commands)
+    show.register(commands)
     admin.register(commands)
     demo_cmd.register(commands)
     return parser
@@ -43,8 +44,17 @@ def build_parser() -> argparse.ArgumentParser:
 def run(argv: Sequence[str] | None = None, *, stderr: TextIO | None = None) -> int:
     """Parse ``argv`` (default ``sys.argv[1:]``), run the command, return the exit status."""
     err = sys.stderr if stderr is None else stderr
+    prog = "mongostore"
     try:
-        args = build_parser().parse_args(argv)
+        args, extras = build_parser().parse_known_args(argv)
+        prog = f"mongostore {args.command}"
+        if extras:
+            # argparse reports these from the top-level parser ("mongostore:");
+            # they belong to the command, like every other error line.
+            raise CommandError(
+                f"{prog}: unrecognized arguments: {' '.join(extras)} (see '{prog} --help')",
+                EXIT_USAGE,
+            )
         handler: Handler = args.handler
         return handler(args)
     except CommandError as exc:
@@ -53,5 +63,5 @@ def run(argv: Sequence[str] | None = None, *, stderr: TextIO | None = None) -> i
     except SystemExit as exc:  # --help and --version exit through argparse
         return exc.code if isinstance(exc.code, int) else 0
     except KeyboardInterrupt:
-        print("mongostore: interrupted", file=err)
+        print(f"{prog}: interrupted", file=err)
         return 130

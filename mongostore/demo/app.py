@@ -24,7 +24,6 @@ from werkzeug.wrappers import Request, Response
 from mongostore.demo import pages
 from mongostore.middleware import SessionMiddleware
 from mongostore.sessions import Session
-from securecookie import Error as CookieError
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -75,15 +74,11 @@ class DemoApp:
         """This request's session; a cookie we cannot read starts a fresh one.
 
         An unreadable cookie usually means the keys changed (random keys per
-        run), so the user gets a new session and a note instead of an error:
-        the decode error carries that new session (Go returns both).
+        run): the store then gives a new session with ``load_error`` set, and
+        the user gets a note instead of an error.
         """
-        try:
-            session = self.store.get(request, SESSION_NAME)
-        except CookieError as exc:
-            if not isinstance(exc.session, Session):  # not a store's "bad cookie" error
-                raise
-            session = exc.session
+        session = self.store.get(request, SESSION_NAME)
+        if session.load_error is not None and not session.values:
             session.add_flash("Your old session cookie could not be read, so a new session began.")
         # Secure only over https: a browser drops a Secure cookie set by plain http.
         session.options.secure = request.scheme == "https"

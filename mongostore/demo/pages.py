@@ -37,7 +37,10 @@ def flashes_html(messages: Iterable[object]) -> str:
 
 
 def home(*, visits: int, user: str | None, flashes: Iterable[object], session_ref: str) -> str:
-    """The home page: flashes, the visit counter, and the sign-in or sign-out form."""
+    """The home page: flashes, the visit counter, and the sign-in or sign-out form.
+
+    ``session_ref`` is the tail of the session's ID, empty for a new session.
+    """
     if user is None:
         account = """<p id="user">Not signed in.</p>
 <form method="post" action="/login">
@@ -49,7 +52,9 @@ def home(*, visits: int, user: str | None, flashes: Iterable[object], session_re
 <form method="post" action="/logout" class="inline">
   <button type="submit" id="logout">Sign out</button>
 </form>"""
-    ref = escape(session_ref) if session_ref else "not saved yet"
+    # A new session has no ID while the page is built, but the middleware
+    # saves it with this very response: say so rather than "not saved".
+    ref = escape(session_ref) if session_ref else "new, saved with this page"
     body = f"""{flashes_html(flashes)}<p id="visits">Visits in this session: {visits}</p>
 <p id="session-ref">Session document: {ref}</p>
 {account}"""

@@ -1,14 +1,13 @@
-"""What CookieStore and FilesystemStore share: codecs from key pairs, options, limits."""
+"""What every codec-protected store shares: codecs from key pairs, options, limits, loading."""
 
 from __future__ import annotations
 
 import abc
-import contextlib
-from collections.abc import Iterator
+import logging
 from typing import Any
 
 import securecookie
-from mongostore.http import RequestLike, ResponseLike
+from mongostore.http import RequestLike, ResponseLike, request_cookie
 from mongostore.sessions.options import Options, validate_max_age
 from mongostore.sessions.registry import get_registry
 from mongostore.sessions.session import Session
@@ -43,9 +42,35 @@ class CodecStore(abc.ABC):
         """The session ``name`` of this request, loaded once per request (registry-cached)."""
         return get_registry(request).get(self, name)
 
-    @abc.abstractmethod
     def new(self, request: RequestLike, name: str) -> Session:
-        """Load the session afresh from the request, bypassing the registry."""
+        """Load the session afresh from the request, bypassing the registry.
+
+        No cookie: a new session. A cookie or stored data that fails to
+        decode (tampered, expired, signed with a retired key): a new session
+        whose ``load_error`` is that :class:`securecookie.Error`, logged at
+        DEBUG. Go's ``Store.New`` returns the same pair, and its callers
+        write ``session, _ := store.Get(r, name)``: a stale cookie must start
+        a fresh session, not fail the request. Errors of the server side
+        (database, files, a store without keys) still raise.
+        """
+        cookie = request_cookie(request, name)
+        if cookie is None:
+            return self._new_session(name)
+        try:
+            return self._load(name, cookie)
+        except securecookie.Error as err:
+            if err.is_usage() or err.is_internal() or not err.is_decode():
+                raise  # the store's own fault (no keys, a broken codec): not the client's
+            return fresh_session_after(self._new_session(name), err, self._log)
+
+    @abc.abstractmethod
+    def _load(self, name: str, cookie: str) -> Session:
+        """The session ``name`` named by the request's ``cookie`` value.
+
+        Raises a decode :class:`securecookie.Error` for anything the client
+        sent (or the store holds) that does not decode; a cookie naming a
+        session that no longer exists gives a new session.
+        """
 
     @abc.abstractmethod
     def save(self, request: RequestLike, response: ResponseLike, session: Session) -> None:
@@ -71,19 +96,24 @@ class CodecStore(abc.ABC):
         """A new session with a private copy of the store options (gorilla GH8)."""
         return Session(self, name, options=self.options.copy(), is_new=True)
 
+    @property
+    def _log(self) -> logging.Logger:
+        """The logger of the store's own module (``mongostore.store``, …)."""
+        return logging.getLogger(type(self).__module__)
 
-@contextlib.contextmanager
-def returning_session(session: Session) -> Iterator[None]:
-    """Attach ``session`` to any securecookie error raised inside the block.
 
-    Go's ``Store.New`` returns a usable session together with a decode error;
-    API.md raises the error and carries that session as ``err.session``.
+def fresh_session_after(session: Session, err: securecookie.Error, log: logging.Logger) -> Session:
+    """``session`` (new, empty) carrying ``err`` as its ``load_error``; the failure logged.
+
+    The one rule every store, sync or async, follows for a cookie or stored
+    blob that fails to decode. DEBUG, not WARNING: every visitor with a stale
+    cookie causes one, so it is routine, not an incident.
     """
-    try:
-        yield
-    except securecookie.Error as err:
-        err.session = session
-        raise
+    session.load_error = err
+    log.debug(
+        "session %r starts afresh: its cookie or data failed to decode: %s", session.name, err
+    )
+    return session
 
 
 def session_values(decoded: Any) -> dict[Any, Any]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import securecookie
-from mongostore.http import RequestLike, ResponseLike, add_set_cookie, request_cookie
-from mongostore.sessions.base import DEFAULT_MAX_AGE, CodecStore, returning_session, session_values
+from mongostore.http import RequestLike, ResponseLike, add_set_cookie
+from mongostore.sessions.base import DEFAULT_MAX_AGE, CodecStore, session_values
 from mongostore.sessions.cookie import new_cookie
 from mongostore.sessions.options import Options
 from mongostore.sessions.session import Session
@@ -29,18 +29,11 @@ class CookieStore(CodecStore):
         )
         super().__init__(key_pairs, options)
 
-    def new(self, request: RequestLike, name: str) -> Session:
-        """Decode the session from the request's cookie, or start a new one.
-
-        A cookie that fails to decode raises the securecookie error with a new
-        session attached as ``err.session``.
-        """
+    def _load(self, name: str, cookie: str) -> Session:
+        """The session whose values the cookie itself carries."""
+        values = session_values(securecookie.decode_multi(name, cookie, *self.codecs))
         session = self._new_session(name)
-        cookie = request_cookie(request, name)
-        if cookie is None:
-            return session
-        with returning_session(session):
-            session.values = session_values(securecookie.decode_multi(name, cookie, *self.codecs))
+        session.values = values
         session.is_new = False
         return session
 

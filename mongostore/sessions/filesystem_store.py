@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import errno
 import os
 import secrets
+import stat
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import securecookie
-from mongostore.http import RequestLike, ResponseLike, add_set_cookie, request_cookie
-from mongostore.sessions.base import DEFAULT_MAX_AGE, CodecStore, returning_session, session_values
+from mongostore.http import RequestLike, ResponseLike, add_set_cookie
+from mongostore.sessions.base import DEFAULT_MAX_AGE, CodecStore, session_values
 from mongostore.sessions.cookie import new_cookie
 from mongostore.sessions.options import Options
 from mongostore.sessions.session import Session
@@ -27,6 +31,30 @@ FILE_PREFIX = "session_"
 # One lock for every store, as Go's package-level fileMutex: two stores may share a directory.
 _file_lock = threading.Lock()
 _SEPARATORS = "".join(sorted({"/", os.sep, os.altsep or "/"}))
+
+
+# Open a session file for reading: never through a symlink (ELOOP instead), never
+# waiting on a FIFO or device, never leaking the descriptor into a child process.
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+# What opening a planted or absent path fails with: no file, a symlink (ELOOP),
+# a path through a non-directory, a directory, a socket or FIFO without a peer.
+_MISSING_ERRNOS = frozenset(
+    {errno.ENOENT, errno.ELOOP, errno.ENOTDIR, errno.EISDIR, errno.ENXIO, errno.EOPNOTSUPP}
+)
+
+
+def _is_own_file(stat_call: Callable[[Any], os.stat_result], target: Any) -> bool:
+    """Whether ``target`` is a regular file of ours with a single link (how we write them)."""
+    try:
+        info = stat_call(target)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid() and info.st_nlink == 1
 
 
 def new_session_id() -> str:
@@ -52,7 +80,10 @@ class FilesystemStore(CodecStore):
     """Session values in files under ``path`` ("" means the system temp directory).
 
     Defaults: path "/", max age 30 days, HttpOnly. Files are written
-    atomically (temp file + ``os.replace``) with mode 0600.
+    atomically (temp file + ``os.replace``) with mode 0600. In production
+    ``path`` should be a private directory (mode 0700, owned by the app's
+    user): whoever can write to it can delete sessions or plant files, which
+    reads then treat as missing sessions (see ``_read``).
     """
 
     def __init__(self, path: str | os.PathLike[str] = "", *key_pairs: bytes | None) -> None:
@@ -69,35 +100,24 @@ class FilesystemStore(CodecStore):
         """Where the values of ``session_id`` live (only its last path element counts)."""
         return self.path / (FILE_PREFIX + _last_path_element(session_id))
 
-    def new(self, request: RequestLike, name: str) -> Session:
-        """Load the session named by the request's cookie, or start a new one.
+    def _load(self, name: str, cookie: str) -> Session:
+        """The session whose file the cookie's ID names.
 
-        A cookie or file that fails to decode raises the securecookie error
-        with a session attached as ``err.session``. A cookie whose file is
-        gone gives a new session with ID "", so the old ID is never revived.
+        A cookie whose file is gone gives a new session with ID "", so the
+        old ID is never revived. An unreadable file (permissions, I/O) is the
+        server's fault and raises its ``OSError``.
         """
+        session_id = securecookie.decode_multi(name, cookie, *self.codecs)
+        if not isinstance(session_id, str):
+            raise securecookie.errors.decode_error(
+                f"session ID must decode to a string, got {type(session_id).__name__}"
+            )
+        encoded = self._read(session_id)
         session = self._new_session(name)
-        cookie = request_cookie(request, name)
-        if cookie is None:
-            return session
-        with returning_session(session):
-            session_id = securecookie.decode_multi(name, cookie, *self.codecs)
-            if not isinstance(session_id, str):
-                raise securecookie.errors.decode_error(
-                    f"session ID must decode to a string, got {type(session_id).__name__}"
-                )
-        try:
-            encoded = self._read(session_id)
-        except OSError as err:  # unreadable file: Go returns the session with the error
-            err.session = session  # type: ignore[attr-defined]
-            raise
         if encoded is None:
             return session
-        # Keep the ID even when the file fails to decode, as Go does: the
-        # next save overwrites the damaged file instead of leaving it behind.
+        session.values = session_values(securecookie.decode_multi(name, encoded, *self.codecs))
         session.id = session_id
-        with returning_session(session):
-            session.values = session_values(securecookie.decode_multi(name, encoded, *self.codecs))
         session.is_new = False
         return session
 
@@ -120,13 +140,36 @@ class FilesystemStore(CodecStore):
         add_set_cookie(response, header)
 
     def _read(self, session_id: str) -> str | None:
-        """The file's content, or None when there is no such file."""
+        """The file's content, or None when there is no session file.
+
+        Only a regular file owned by this process's user, with no other hard
+        link, counts as a session file: whatever else sits at the path was
+        planted by someone who can write to the directory (a symlink to
+        another user's session, a FIFO to hang the worker, a hard link) and
+        behaves like a missing file. The file is opened without following a
+        symlink and without blocking, then checked on the open descriptor, so
+        nothing can be swapped in between the check and the read.
+        """
         if "\0" in session_id:
             return None  # cannot name a file; treat like a missing one
+        path = self.file_path(session_id)
         try:
-            return self.file_path(session_id).read_text(encoding="ascii", errors="replace")
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            return None
+            fd = os.open(path, _READ_FLAGS)
+        except OSError as err:
+            if err.errno in _MISSING_ERRNOS:
+                return None
+            if isinstance(err, PermissionError) and not _is_own_file(os.lstat, path):
+                return None  # someone else's unreadable file: planted
+            raise
+        try:
+            if not _is_own_file(os.fstat, fd):
+                return None
+            chunks = []
+            while chunk := os.read(fd, 1 << 16):
+                chunks.append(chunk)
+        finally:
+            os.close(fd)
+        return b"".join(chunks).decode("ascii", errors="replace")
 
     def _write(self, session_id: str, content: str) -> None:
         target = self.file_path(session_id)

@@ -12,8 +12,9 @@ if TYPE_CHECKING:
 class Store(Protocol):
     """What a session backend implements.
 
-    Where Go returns a usable session together with an error, ``get`` and
-    ``new`` raise the error with the session attached as ``err.session``.
+    Where Go returns a usable session together with a decode error (a bad
+    cookie or stored blob), ``get`` and ``new`` return a new session whose
+    ``load_error`` is that error; server-side errors raise.
     """
 
     def get(self, request: RequestLike, name: str) -> Session:
@@ -22,8 +23,9 @@ class Store(Protocol):
     def new(self, request: RequestLike, name: str) -> Session:
         """A session loaded afresh from the request, bypassing the registry.
 
-        Must attach a fresh session to any exception it raises (``err.session``),
-        so the registry can still save a replacement cookie.
+        A cookie or stored data that fails to decode gives a new session with
+        ``load_error`` set, never an exception: save-all then replaces the
+        bad cookie.
         """
 
     def save(self, request: RequestLike, response: ResponseLike, session: Session) -> None:

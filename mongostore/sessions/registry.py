@@ -6,7 +6,6 @@ on the same environ (Go: a shallow copy of the request) shares it.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING, Final
 
 from mongostore.http import RequestLike, ResponseLike, environ_of
@@ -26,64 +25,48 @@ if TYPE_CHECKING:
 ENVIRON_KEY: Final = "mongostore.sessions.registry"
 
 
-@dataclasses.dataclass(slots=True)
-class _Entry:
-    """What ``store.new`` gave for one name: a session, an exception, or both."""
-
-    session: Session | None
-    error: Exception | None
-
-
 class Registry:
     """The sessions used during one request, each loaded at most once."""
 
     def __init__(self, request: RequestLike) -> None:
         self.request = request
-        self._entries: dict[str, _Entry] = {}
+        #: What ``store.new`` gave for each name: its session or its exception.
+        self._entries: dict[str, Session | Exception] = {}
 
     def get(self, store: Store, name: str) -> Session:
         """The session ``name`` from ``store``, loaded on first use and then replayed.
 
         The first call runs ``store.new`` and caches its session or its
-        exception; later calls return the same session object or re-raise the
-        same exception object (Go replays ``(session, err)``). A session
-        attached to that exception as ``.session`` is kept too, so save-all
-        writes it and replaces the bad cookie.
+        exception; later calls return the same session object (a bad cookie's
+        fresh session with its ``load_error`` included) or re-raise the same
+        exception object, as Go replays ``(session, err)``.
         """
         if not is_cookie_name_valid(name):
             raise InvalidCookieNameError(name)
         entry = self._entries.get(name)
         if entry is None:
             try:
-                session = store.new(self.request, name)
+                entry = store.new(self.request, name)
             except Exception as exc:
-                attached = getattr(exc, "session", None)
-                entry = _Entry(
-                    session=attached if isinstance(attached, Session) else None, error=exc
-                )
-            else:
-                entry = _Entry(session=session, error=None)
+                entry = exc
             self._entries[name] = entry
-        if entry.session is not None:
-            # Go sets both on every Get: the last store asked owns the session.
-            entry.session.name = name
-            entry.session.store = store
-        if entry.error is not None:
-            raise entry.error
-        assert entry.session is not None
-        return entry.session
+        if isinstance(entry, Exception):
+            raise entry
+        # Go sets both on every Get: the last store asked owns the session.
+        entry.name = name
+        entry.store = store
+        return entry
 
     def save(self, response: ResponseLike) -> None:
         """Save every session of the request, continuing past failures.
 
         Raises :class:`MultiError` listing each failure as Go words it
         (``sessions: error saving session "x" -- <cause>``). Names whose load
-        failed without a session have nothing to save and are skipped.
+        raised (a database error) have nothing to save and are skipped.
         """
         errors: list[Exception] = []
-        for name, entry in self._entries.items():
-            session = entry.session
-            if session is None:
+        for name, session in self._entries.items():
+            if isinstance(session, Exception):
                 continue
             if session.store is None:
                 errors.append(MissingStoreError(name))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import securecookie
 from mongostore.sessions.errors import FlashesTypeError, MissingStoreError
 from mongostore.sessions.options import Options
 
@@ -20,9 +21,12 @@ class Session:
 
     ``id`` is set by stores that keep data server-side ("" until saved);
     ``is_new`` is True when nothing was loaded from the request.
+    ``load_error`` is the decode error of the request's cookie or stored
+    data when the store had to start afresh because of it (Go returns that
+    error beside the new session), and None otherwise.
     """
 
-    __slots__ = ("id", "is_new", "name", "options", "store", "values")
+    __slots__ = ("id", "is_new", "load_error", "name", "options", "store", "values")
 
     def __init__(
         self,
@@ -40,6 +44,7 @@ class Session:
         self.is_new = is_new
         self.name = name
         self.store = store
+        self.load_error: securecookie.Error | None = None
 
     def __repr__(self) -> str:
         # Values may hold secrets; show only their keys' count.

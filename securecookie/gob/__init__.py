@@ -18,9 +18,13 @@ aware ``datetime``             ``time.Time`` (naive → usage Error)
 :class:`GoStruct`              a registered Go struct
 =============================  ===========================================
 
-Decoding also accepts Go's sized ints/uints (→ int), float32 (→ float),
-complex64 (→ complex), ``[]string``/``[]int``/other slices and arrays
-(→ list), maps with any key type (→ dict) and registered structs (→ GoStruct).
+Decoding also accepts Go's sized ints/uints, float32 and complex64 (→ int,
+float, complex), ``[]string``/``[]int``/other slices and arrays (→ list),
+maps with any key type (→ dict) and registered structs (→ GoStruct). Values of
+Go types Python has none of its own for come back as subclasses of those
+plain types that remember the Go type (``GoInt``, ``GoList``, … in
+:mod:`securecookie.gob.gotypes`), so a value Python did not replace is
+written back as the same Go type.
 A top-level value of another mapped type (int, bytes, list, datetime, ...) is
 sent as that Go type, as Go's ``Encoder.Encode`` would; decoding has no
 destination type, so callers expecting Values must check they got a dict.

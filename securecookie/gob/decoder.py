@@ -17,6 +17,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from securecookie.gob import gotypes
+from securecookie.gob.gotypes import GoComplex, GoDict, GoFloat, GoInt, GoList, GoType
 from securecookie.gob.types import Kind, WireType, parse_wire_type
 from securecookie.gob.values import INT_RANGES, GoStruct, time_from_binary
 from securecookie.gob.wire import (
@@ -72,8 +74,17 @@ _TIME_NAME = b"time.Time"
 _FAST_HEADS: dict[bytes, int] = {
     bytes((len(name),)) + name + bytes((type_id << 1,)): type_id
     for name, type_id in _BASIC_NAMES.items()
-    if name in (b"string", b"int", b"int64", b"bool", b"float64", b"[]uint8", b"complex128")
+    if name in (b"string", b"int", b"bool", b"float64", b"[]uint8", b"complex128")
 }
+# Basic Go types Python has no type for: decoded as subclasses that remember the
+# name, so a re-save sends the same Go type (securecookie.gob.gotypes).
+_GO_SCALARS: dict[bytes, type[GoInt] | type[GoFloat] | type[GoComplex]] = {
+    **{name.encode(): GoInt for name in INT_RANGES if name != "int"},
+    b"float32": GoFloat,
+    b"complex64": GoComplex,
+}
+# Composite names Python's own types encode as: nothing to remember.
+_DEFAULT_COMPOSITES = (b"[]interface {}", b"map[string]interface {}")
 
 
 class Decoder:
@@ -183,6 +194,8 @@ class Decoder:
 
     def fill(self, count: int) -> None:
         """Charge ``count`` struct fields or zero values; refuse beyond MAX_FILLED."""
+        if count < 0:  # a negative charge would refill the budget
+            raise GobError(f"gob: bad data: negative fill count {count}")
         self.fill_budget -= count
         if self.fill_budget < 0:
             raise GobError(f"gob: more than {MAX_FILLED} struct fields and zero values to fill")
@@ -323,6 +336,9 @@ def _interface(dec: Decoder, pos: int) -> tuple[Any, int]:
             raise GobError(f'gob: value for "{name.decode()}" out of range')
     elif name == b"float32" and _MAX_FLOAT32 < abs(value) < math.inf:
         raise GobError('gob: value for "float32" out of range')
+    go_scalar = _GO_SCALARS.get(name)
+    if go_scalar is not None:
+        return go_scalar(value, name.decode()), pos
     return value, pos
 
 
@@ -334,7 +350,35 @@ def _named(dec: Decoder, name: bytes, type_id: int, value: Any) -> Any:
         wire = dec.wire.get(type_id)
         if wire is None or wire.kind is not Kind.GOB_ENCODER:
             raise GobError("gob: time.Time sent with a wire type that is not a GobEncoder")
+    elif type(value) in (list, dict) and name not in _DEFAULT_COMPOSITES:
+        shape = _go_shape(dec, type_id, 0)
+        if shape is not None:
+            go_name = name.decode("utf-8", "surrogateescape")
+            if shape.kind == gotypes.MAP:
+                return GoDict(value, go_name, shape)
+            return GoList(value, go_name, shape)
     return value
+
+
+def _go_shape(dec: Decoder, type_id: int, depth: int) -> GoType | None:
+    """The shape of a slice/array/map type built of basic types; None for any other."""
+    if type_id <= INTERFACE_ID:
+        return GoType(gotypes.BASIC, type_id)
+    wire = dec.wire.get(type_id)
+    if wire is None or depth > MAX_DEPTH:  # gob types may refer to themselves
+        return None
+    if wire.kind is Kind.MAP:
+        key = _go_shape(dec, wire.key, depth + 1)
+        elem = _go_shape(dec, wire.elem, depth + 1)
+        return None if key is None or elem is None else GoType(gotypes.MAP, key=key, elem=elem)
+    if wire.kind in (Kind.SLICE, Kind.ARRAY):
+        elem = _go_shape(dec, wire.elem, depth + 1)
+        if elem is None:
+            return None
+        if wire.kind is Kind.SLICE:
+            return GoType(gotypes.SLICE, elem=elem)
+        return GoType(gotypes.ARRAY, elem=elem, length=wire.length)
+    return None  # structs and custom-encoded types: not kept (see gotypes)
 
 
 _BUILTIN_OPS: dict[int, Op] = {
@@ -490,7 +534,7 @@ def _zero(dec: Decoder, type_id: int) -> Any:
     if wire.kind is Kind.SLICE:
         return []
     if wire.kind is Kind.ARRAY:
-        if wire.length > len(dec.data):  # only an array the input could have carried
+        if not 0 <= wire.length <= len(dec.data):  # an array the input could have carried
             raise GobError(f"gob: array length {wire.length} is implausible")
         dec.fill(wire.length)
         return [_zero(dec, wire.elem) if wire.elem in _BASIC_ZEROS else None] * wire.length

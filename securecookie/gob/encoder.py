@@ -19,7 +19,18 @@ from typing import Any
 
 from securecookie.gob import types
 from securecookie.gob.decoder import MAX_DEPTH
-from securecookie.gob.values import INT64_MAX, INT64_MIN, GoStruct, time_to_binary
+from securecookie.gob.gotypes import (
+    ARRAY,
+    BASIC,
+    GO_TYPED,
+    MAP,
+    SLICE,
+    GoComplex,
+    GoFloat,
+    GoInt,
+    GoType,
+)
+from securecookie.gob.values import INT64_MAX, INT64_MIN, INT_RANGES, GoStruct, time_to_binary
 from securecookie.gob.wire import (
     BOOL_ID,
     BYTES_ID,
@@ -29,6 +40,7 @@ from securecookie.gob.wire import (
     INT_ID,
     INTERFACE_ID,
     STRING_ID,
+    UINT_ID,
     GobError,
     encode_float,
     encode_int,
@@ -114,6 +126,12 @@ class Encoder:
         if key == _TIME:
             return types.gob_encoder_definition(type_id, "Time")
         assert isinstance(key, tuple)
+        if key[0] == SLICE:
+            return types.slice_definition(type_id, key[1])
+        if key[0] == ARRAY:
+            return types.array_definition(type_id, key[1], key[2])
+        if key[0] == MAP:
+            return types.map_definition(type_id, key[1], key[2])
         _, wire_name, fields = key  # field type ids are already defined in this stream
         return types.struct_definition(type_id, wire_name, fields)
 
@@ -163,10 +181,95 @@ class Encoder:
         return self._interface_other(value)
 
     def _interface_other(self, value: Any) -> bytes:
+        if isinstance(value, GO_TYPED):
+            return self._go_typed(value)
         type_id, body = self.body(value)
         name = self._interface_name(value)
         single = body if isinstance(value, GoStruct) else b"\x00" + body
         return b"".join((name, encode_int(type_id), encode_uint(len(single)), single))
+
+    # -- values that kept their Go type (securecookie.gob.gotypes) ----------------
+
+    def _go_typed(self, value: Any) -> bytes:
+        """An interface holding ``value`` as the Go type it was decoded from."""
+        go_type: str = value.go_type
+        if isinstance(value, GoInt):
+            type_id, body = _go_int_body(value)
+        elif isinstance(value, GoFloat):
+            type_id, body = FLOAT_ID, encode_float(value)
+        elif isinstance(value, GoComplex):
+            type_id, body = COMPLEX_ID, encode_float(value.real) + encode_float(value.imag)
+        else:
+            type_id = self._shape_id(value.shape)
+            body = self._shaped(value, value.shape, go_type)
+        single = b"\x00" + body
+        return b"".join((_name(go_type), encode_int(type_id), encode_uint(len(single)), single))
+
+    def _shape_id(self, shape: GoType) -> int:
+        """The stream id of a typed slice/array/map (its element types defined first)."""
+        if shape.kind == BASIC:
+            return shape.type_id
+        assert shape.elem is not None
+        elem = self._shape_id(shape.elem)
+        if shape.kind == MAP:
+            assert shape.key is not None
+            return self.type_id((MAP, self._shape_id(shape.key), elem))
+        if shape.kind == ARRAY:
+            return self.type_id((ARRAY, elem, shape.length))
+        return self.type_id((SLICE, elem))
+
+    def _shaped(self, value: Any, shape: GoType, go_type: str) -> bytes:
+        """``value`` encoded as a part of shape ``shape`` of Go type ``go_type``."""
+        if shape.kind == BASIC:
+            return self._basic_part(value, shape.type_id, go_type)
+        self._enter()
+        if shape.kind == MAP:
+            if not isinstance(value, dict):
+                raise _misfit(value, go_type)
+            assert shape.key is not None
+            assert shape.elem is not None
+            key_shape, elem_shape = shape.key, shape.elem
+            parts = [encode_uint(len(value))]
+            for key, item in value.items():
+                parts.append(self._shaped(key, key_shape, go_type))
+                parts.append(self._shaped(item, elem_shape, go_type))
+        else:
+            if not isinstance(value, list | tuple):
+                raise _misfit(value, go_type)
+            if shape.kind == ARRAY and len(value) != shape.length:
+                raise GobError(
+                    f"gob: a Go {go_type} holds exactly {shape.length} elements, not {len(value)}"
+                )
+            assert shape.elem is not None
+            elem_shape = shape.elem
+            parts = [encode_uint(len(value))]
+            parts.extend(self._shaped(item, elem_shape, go_type) for item in value)
+        self.depth -= 1
+        return b"".join(parts)
+
+    def _basic_part(self, value: Any, type_id: int, go_type: str) -> bytes:
+        """An element of a typed container: the bare value, checked against its wire type."""
+        if type_id == INTERFACE_ID:
+            return self.interface(value)
+        is_number = isinstance(value, int | float | complex) and not isinstance(value, bool)
+        if type_id == STRING_ID and isinstance(value, str):
+            return _plain_string(value)
+        if type_id == INT_ID and isinstance(value, int) and not isinstance(value, bool):
+            return _check_int(value)
+        if type_id == UINT_ID and isinstance(value, int) and not isinstance(value, bool):
+            if 0 <= value <= _UINT64_MAX:
+                return encode_uint(value)
+        elif type_id == BOOL_ID and isinstance(value, bool):
+            return b"\x01" if value else b"\x00"
+        elif type_id == FLOAT_ID and is_number and not isinstance(value, complex):
+            return encode_float(float(value))
+        elif type_id == COMPLEX_ID and is_number:
+            number = complex(value)
+            return encode_float(number.real) + encode_float(number.imag)
+        elif type_id == BYTES_ID and isinstance(value, bytes | bytearray | memoryview):
+            raw = bytes(value)
+            return encode_uint(len(raw)) + raw
+        raise _misfit(value, go_type)
 
     def _interface_name(self, value: Any) -> bytes:
         if isinstance(value, str):
@@ -252,6 +355,28 @@ class Encoder:
         type_id, body = self.body(item)
         is_zero = not isinstance(item, dt.datetime | GoStruct) and not item
         return type_id, None if is_zero else body
+
+
+_UINT64_MAX = (1 << 64) - 1
+
+
+def _go_int_body(value: GoInt) -> tuple[int, bytes]:
+    """A GoInt as its Go type: uint kinds on the uint wire type, range-checked."""
+    bounds = INT_RANGES.get(value.go_type)
+    if bounds is None:
+        raise GobError(f"gob: {value.go_type!r} is not a Go integer type")
+    if not bounds[0] <= value <= bounds[1]:
+        raise GobError(f"gob: cannot encode {int(value)} as a Go {value.go_type}: out of range")
+    if value.go_type.startswith("u"):
+        return UINT_ID, encode_uint(value)
+    return INT_ID, encode_int(value)
+
+
+def _misfit(value: Any, go_type: str) -> GobError:
+    return GobError(
+        f"gob: cannot encode {type(value).__qualname__} {value!r:.40} inside a Go {go_type}; "
+        "assign a plain list or dict to change the Go type"
+    )
 
 
 def _all_str_keys(value: dict[Any, Any]) -> bool:

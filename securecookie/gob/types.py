@@ -20,6 +20,7 @@ import dataclasses
 import enum
 
 from securecookie.gob.wire import (
+    TOO_BIG,
     GobError,
     encode_int,
     encode_uint,
@@ -149,6 +150,13 @@ def parse_wire_type(data: bytes, pos: int) -> tuple[WireType, int, int]:
             values[attr] = reader.field_types() if attr == "fields" else reader.integer()
         declared_id = common[1]
         result = WireType(kind, common[0], **values)  # type: ignore[arg-type]
+        if not 0 <= result.length < TOO_BIG:
+            # A Go array's length is never negative, and no message can carry
+            # TOO_BIG elements. Go itself only fails later, when a value or a
+            # local type is compared with the length; refusing the definition
+            # here keeps every use of ``length`` (the zero fill above all) a
+            # count we can trust.
+            raise GobError(f"gob: bad data: invalid array length {result.length}")
     if result is None:
         raise GobError("gob: bad data: empty wire type")
     return result, declared_id, reader.pos
@@ -181,6 +189,17 @@ def slice_definition(type_id: int, elem: int) -> bytes:
     """The message defining ``type_id`` as ``[]elem``."""
     inner = _field(1, _common(type_id)) + _field(1, encode_int(elem)) + b"\x00"
     return _message(encode_int(-type_id) + _field(Kind.SLICE + 1, inner) + b"\x00")
+
+
+def array_definition(type_id: int, elem: int, length: int) -> bytes:
+    """The message defining ``type_id`` as ``[length]elem``."""
+    inner = (
+        _field(1, _common(type_id))
+        + _field(1, encode_int(elem))
+        + _field(1, encode_int(length))
+        + b"\x00"
+    )
+    return _message(encode_int(-type_id) + _field(Kind.ARRAY + 1, inner) + b"\x00")
 
 
 def map_definition(type_id: int, key: int, elem: int) -> bytes:

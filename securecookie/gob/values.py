@@ -21,6 +21,7 @@ _UTC_OFFSET_MINUTES = -1  # Go writes -1 for the UTC location
 _TIME_HEAD = struct.Struct(">BqiH")
 _DAY_SECONDS = 86400
 _MAX_OFFSET_SECONDS = _DAY_SECONDS - 1  # Python's timezone limit (Go allows more)
+_EPOCH = dt.datetime(1, 1, 1)  # Go's zero time: the origin of MarshalBinary's seconds
 
 #: Ranges of Go's sized integer types, by their gob registration names.
 INT_RANGES: dict[str, tuple[int, int]] = {
@@ -70,7 +71,7 @@ def time_from_binary(blob: bytes) -> dt.datetime:
     if not 0 <= nanos < 1_000_000_000:
         raise GobError(f"gob: time.Time nanoseconds out of range: {nanos}")
     if offset_minutes == _UTC_OFFSET_MINUTES:
-        zone = dt.UTC
+        zone, offset = dt.UTC, 0
     else:
         # Go adds the V2 seconds byte unsigned (Time.UnmarshalBinary), even for
         # negative offsets; we mirror it so both sides agree on the instant.
@@ -78,13 +79,14 @@ def time_from_binary(blob: bytes) -> dt.datetime:
         if abs(offset) > _MAX_OFFSET_SECONDS:
             raise GobError(f"gob: time.Time zone offset {offset}s is beyond Python's range")
         zone = dt.timezone(dt.timedelta(seconds=offset))
+    # Built from the local wall time, not via UTC: near the ends of the range
+    # the local date can be valid where the UTC instant is not (0001-01-01
+    # 00:30+01:00 is year 0 in UTC), and Python holds such a datetime fine.
     try:
-        utc = dt.datetime(1, 1, 1, tzinfo=dt.UTC) + dt.timedelta(
-            seconds=seconds, microseconds=nanos // 1000
-        )
-        return utc.astimezone(zone)
+        local = _EPOCH + dt.timedelta(seconds=seconds + offset, microseconds=nanos // 1000)
     except OverflowError as exc:
         raise GobError("gob: time.Time is outside Python's datetime range") from exc
+    return local.replace(tzinfo=zone)
 
 
 def time_to_binary(value: dt.datetime) -> bytes:

@@ -15,6 +15,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+from securecookie.gob.gotypes import GO_TYPED
+
 VECTORS_PATH = Path(__file__).resolve().parent.parent / "vectors" / "gorilla-go.json"
 
 _INT_TYPES = {
@@ -63,6 +65,9 @@ def key(hex_or_none: str | None) -> bytes | None:
     return None if hex_or_none is None else bytes.fromhex(hex_or_none)
 
 
+_UNIX_EPOCH = dt.datetime(1970, 1, 1)
+
+
 def typed_to_python(typed: dict[str, Any]) -> Any:
     """Convert a typed vector value into the Python value the port maps it to.
 
@@ -87,9 +92,11 @@ def typed_to_python(typed: dict[str, Any]) -> Any:
     if go_type == "[]uint8":
         return base64.b64decode(value)
     if go_type == "time.Time":
-        tz = dt.timezone(dt.timedelta(seconds=typed["offset_s"]))
-        base = dt.datetime.fromtimestamp(typed["unix"], tz)
-        return base + dt.timedelta(microseconds=typed["nsec"] // 1000)
+        # From the local wall time: near the range ends the UTC instant may not fit.
+        local = _UNIX_EPOCH + dt.timedelta(
+            seconds=typed["unix"] + typed["offset_s"], microseconds=typed["nsec"] // 1000
+        )
+        return local.replace(tzinfo=dt.timezone(dt.timedelta(seconds=typed["offset_s"])))
     if go_type.startswith("[]"):
         return [typed_to_python(item) for item in value]
     if go_type.startswith("map["):
@@ -105,4 +112,10 @@ def values_equal(a: Any, b: Any) -> bool:
         return a.keys() == b.keys() and all(values_equal(a[k], b[k]) for k in a)
     if isinstance(a, list | tuple) and isinstance(b, list | tuple):
         return len(a) == len(b) and all(values_equal(x, y) for x, y in zip(a, b, strict=True))
-    return bool(type(a) is type(b) and a == b)
+    return bool(_plain_type(a) is _plain_type(b) and a == b)
+
+
+def _plain_type(value: Any) -> type:
+    """The Python type a value shows its user: a Go-typed int (``GoInt``) is an int."""
+    kind = type(value)
+    return kind.__mro__[1] if isinstance(value, GO_TYPED) else kind
