@@ -20,7 +20,7 @@ from pathlib import Path
 from benchmarks.common import Row, format_table
 
 #: Benchmark modules in display order; each exposes ``results() -> list[Row]``.
-MODULES = ("bench_codec", "bench_gob", "bench_store", "bench_aio", "bench_asgi")
+MODULES = ("bench_codec", "bench_gob", "bench_store", "bench_load", "bench_aio", "bench_asgi")
 #: Packages whose versions shape the numbers (C-backed crypto, drivers, peers).
 PACKAGES = (
     "mongostore",
@@ -92,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "only",
         nargs="*",
         metavar="NAME",
-        help="run only these modules (codec, gob, store, aio, asgi); default: all",
+        help="run only these modules (codec, gob, store, load, aio, asgi); default: all",
     )
     args = parser.parse_args(argv)
     unknown = [name for name in args.only if f"bench_{name}" not in MODULES]

@@ -20,7 +20,7 @@ import pymongo
 from pymongo import AsyncMongoClient
 
 from benchmarks.common import Row, format_table, time_per_op
-from benchmarks.wire import PYTHON, running_wire_server
+from benchmarks.wire import running_server
 from mongostore.aio import AsyncMongoStore
 from mongostore.http import HeaderList
 from mongostore.store import MongoStore
@@ -94,7 +94,7 @@ async def _async_us(uri: str) -> float:
 def results() -> list[Row]:
     """AsyncMongoStore's get+save per request beside MongoStore's, on one wire server."""
     sync_us, async_us = float("inf"), float("inf")
-    with running_wire_server(PYTHON) as uri:
+    with running_server() as uri:
         # Alternate and keep each one's best (see bench_store).
         for _ in range(ROUNDS):
             sync_us = min(sync_us, _sync_us(uri))

@@ -30,7 +30,7 @@ import httpx
 import uvicorn  # noqa: F401  (the ASGI server must be installed)
 
 from benchmarks.common import Row, format_table
-from benchmarks.wire import PYTHON, running_wire_server
+from benchmarks.wire import running_server
 
 CLIENTS = 50
 REQUESTS_PER_CLIENT = 8  # after the first request (the insert) of each browser
@@ -138,7 +138,7 @@ def results() -> list[Row]:
     """uvicorn + AsyncMongoStore vs threaded werkzeug + MongoStore, requests per second."""
     asgi_s, wsgi_s = float("inf"), float("inf")
     with (
-        running_wire_server(PYTHON) as uri,
+        running_server() as uri,
         _server("asgi", uri) as asgi_url,
         _server("wsgi", uri) as wsgi_url,
     ):

@@ -1,4 +1,4 @@
-"""The wire server the asyncio benchmarks run on (mongoeco, as in the tests).
+"""The wire server the asyncio benchmarks run on (mongoeco, started as the tests start it).
 
 Importing this module raises ModuleNotFoundError naming ``mongoeco`` when
 no interpreter with mongoeco is configured, so ``python -m benchmarks``
@@ -7,12 +7,14 @@ lists the asyncio benchmarks as skipped rather than failing.
 
 from __future__ import annotations
 
-from tests.support.aio import PYTHON_VARIABLE, running_wire_server, wire_python
+from tests.support.wire import PYTHON_VARIABLE, WireUnavailableError, running_server, server_python
 
-PYTHON = wire_python()
-if PYTHON is None:
+try:
+    server_python()
+except WireUnavailableError as exc:
     raise ModuleNotFoundError(
-        f"no Python with mongoeco for the wire server (set ${PYTHON_VARIABLE})", name="mongoeco"
-    )
+        f"no Python with mongoeco for the wire server (set ${PYTHON_VARIABLE}): {exc}",
+        name="mongoeco",
+    ) from exc
 
-__all__ = ["PYTHON", "running_wire_server"]
+__all__ = ["running_server"]

@@ -231,7 +231,7 @@ def expire_sessions_by_user_ids(ids: Iterable[Any]) -> Flow[int]:
 def get_active_sessions_count(store: MongoStoreBase) -> Flow[int]:
     """How many sessions have not expired (``expires > now``)."""
     query = queries.live_sessions_filter(queries.now_seconds(store.now))
-    return int((yield Call("count_documents", (query,), "counting live sessions")))
+    return int((yield Call("count_documents", (query,), "counting active sessions")))
 
 
 def clean(store: MongoStoreBase) -> Flow[int]:

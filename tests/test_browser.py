@@ -1,9 +1,10 @@
 """The demo in a real headless Chromium: visit, sign in, reload, sign out.
 
-The demo runs in a thread on a free loopback port (on mongomock, or on the
-server in MONGODB_URI), through the same server helper the ``demo`` command
-uses. Skipped only when Chromium or chromedriver is not installed
-(``scripts/test.sh`` installs both on CI).
+The demo runs in a thread on a free loopback port, once per backend (mongomock,
+and the wire server over a real connection, or the server in MONGODB_URI),
+through the same server helper the ``demo`` command uses. Skipped only when
+Chromium or chromedriver is not installed (``scripts/test.sh`` installs both
+on CI).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ CHROMIUM_FLAGS = (
 
 @pytest.fixture
 def collection(mongo_database: Any) -> Any:
-    """The demo's session collection: mongomock, or a real server with MONGODB_URI."""
+    """The demo's session collection, on this test's backend."""
     return mongo_database["session"]
 
 

@@ -11,14 +11,16 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import http.client
 import io
 import json
-import os
 import re
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +34,7 @@ from hypothesis import strategies as st
 from mongostore.__main__ import main
 from mongostore.cli import database
 from mongostore.cli.render import to_json_value
+from mongostore.demo import SESSION_NAME
 from securecookie import GobSerializer, JSONSerializer, NopSerializer, SecureCookie
 from tests.support.vectors import document, typed_to_python, vectors
 
@@ -555,25 +558,26 @@ def test_decode_hint_holds_for_the_hash_only_pair_of_a_rotation(
 
 
 @pytest.fixture
-def cli_db(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[list[str], Any]]:
-    """Connection arguments for the CLI and the database they reach.
+def cli_db(
+    monkeypatch: pytest.MonkeyPatch, mongo_backend: str, request: pytest.FixtureRequest
+) -> Iterator[tuple[list[str], Any]]:
+    """Connection arguments for the CLI and the database they reach, on each backend.
 
-    mongomock by default (the CLI's client factory is swapped for one shared
-    mongomock client); a real server, in a throwaway database, when
-    ``MONGODB_URI`` is set.
+    mongomock: the CLI's client factory is swapped for one shared mongomock
+    client. The wire server (or MONGODB_URI): the CLI opens its own real
+    client on the server's URI, and the test reads the throwaway database
+    through the run's shared client (closed by its fixture, not here).
     """
     name = f"cli_test_{uuid.uuid4().hex[:12]}"
-    uri = os.environ.get("MONGODB_URI")
-    if uri:
-        import pymongo
-
-        client: Any = pymongo.MongoClient(uri, serverSelectionTimeoutMS=5000)
-    else:
+    if mongo_backend == "mongomock":
         import mongomock
 
-        client = mongomock.MongoClient()
+        client: Any = mongomock.MongoClient()
         monkeypatch.setattr(database, "client_factory", lambda *_a, **_k: client)
         uri = "mongodb://mongomock.invalid:27017"
+    else:
+        uri = request.getfixturevalue("wire_uri")
+        client = request.getfixturevalue("wire_client")
     try:
         yield ["--uri", uri, "--db", name], client[name]
     finally:
@@ -820,14 +824,24 @@ def test_database_commands_without_uri_fail_in_one_line(
 
 
 def test_database_name_defaults_to_the_one_in_the_uri(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    mongo_backend: str,
+    cli_db: tuple[list[str], Any],
 ) -> None:
-    import mongomock
+    conn, db = cli_db
+    parts = urllib.parse.urlsplit(conn[1])
+    named = urllib.parse.urlunsplit(parts._replace(path=f"/{db.name}"))
+    if mongo_backend == "mongomock":  # a client that knows the URI's database, on the same data
+        import mongomock
 
-    client = mongomock.MongoClient("mongodb://mongomock.invalid/named_in_uri")
-    monkeypatch.setattr(database, "client_factory", lambda *_a, **_k: client)
-    client["named_in_uri"]["session"].insert_one({"data": "x", "expires": int(time.time()) + 60})
-    status, out, err = run_cli(capsys, "count", "--uri", "mongodb://mongomock.invalid/named_in_uri")
+        monkeypatch.setattr(
+            database,
+            "client_factory",
+            lambda uri, **_k: mongomock.MongoClient(uri, _store=db.client._store),
+        )
+    db["session"].insert_one({"data": "x", "expires": int(time.time()) + 60})
+    status, out, err = run_cli(capsys, "count", "--uri", named)
     assert (status, out) == (0, "1\n"), err
 
 
@@ -1126,6 +1140,48 @@ def test_demo_rejects_an_out_of_range_port(capsys: pytest.CaptureFixture[str]) -
     status, _, err = run_cli(capsys, "demo", "--port", "70000")
     assert status == 2
     assert_one_line_error(err)
+
+
+def test_demo_with_uri_serves_sessions_into_that_database(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    cli_db: tuple[list[str], Any],
+) -> None:
+    from werkzeug.serving import BaseWSGIServer
+
+    serve_forever = BaseWSGIServer.serve_forever
+    visits: list[tuple[int, str | None]] = []
+
+    def one_visit_then_ctrl_c(self: BaseWSGIServer, poll_interval: float = 0.5) -> None:
+        """Serve for real, make one browser-like visit, then stop as Ctrl-C would."""
+        thread = threading.Thread(target=serve_forever, args=(self, 0.05))
+        thread.start()
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            connection.request("GET", "/")
+            response = connection.getresponse()
+            response.read()
+            visits.append((response.status, response.getheader("Set-Cookie")))
+            connection.close()
+        finally:
+            self.shutdown()
+            thread.join(30)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(BaseWSGIServer, "serve_forever", one_visit_then_ctrl_c)
+    conn, db = cli_db
+    status, out, err = run_cli(capsys, "demo", *conn, "--port", "0")
+    assert status == 0, err
+    assert f"sessions in MongoDB database {db.name!r}" in out
+    assert out.rstrip().endswith("stopped")
+    [(http_status, set_cookie)] = visits
+    assert http_status == 200
+    assert set_cookie is not None
+    assert set_cookie.startswith(f"{SESSION_NAME}=")
+    assert db["session"].count_documents({}) == 1
+    assert {"expires_at_1", "expires_1", "user_1_provider_1"} <= {
+        index["name"] for index in db["session"].list_indexes()
+    }
 
 
 @pytest.mark.usefixtures("no_serving")

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def collection(mongo_database: Any) -> Any:
-    """The demo's session collection: mongomock, or a real server with MONGODB_URI."""
+    """The demo's session collection, on this test's backend."""
     return mongo_database["session"]
 
 

@@ -182,9 +182,9 @@ SHARED_VALUES: dict[str, tuple[Any, str]] = {
 
 @pytest.mark.parametrize("keys", list(KEYS.values()), ids=list(KEYS))
 def test_a_go_login_is_a_python_login_and_back(
-    go_service: GoServiceFactory, go_wire_database: Any, keys: Pairs
+    go_service: GoServiceFactory, wire_database: Any, keys: Pairs
 ) -> None:
-    go, store, browser = go_service(keys), py_store(go_wire_database, keys), Browser()
+    go, store, browser = go_service(keys), py_store(wire_database, keys), Browser()
     logged_in = go.call("/login?user=oscar", browser)
     assert logged_in["error"] == ""
     session = py_get(store, browser)
@@ -200,9 +200,9 @@ def test_a_go_login_is_a_python_login_and_back(
 
 @pytest.mark.parametrize("keys", list(KEYS.values()), ids=list(KEYS))
 def test_a_python_login_is_a_go_login(
-    go_service: GoServiceFactory, go_wire_database: Any, keys: Pairs
+    go_service: GoServiceFactory, wire_database: Any, keys: Pairs
 ) -> None:
-    go, store, browser = go_service(keys), py_store(go_wire_database, keys), Browser()
+    go, store, browser = go_service(keys), py_store(wire_database, keys), Browser()
     session = py_login(store, browser, "ada", provider="github")
     answer = whoami(go, browser)
     assert (answer["is_new"], answer["id"]) == (False, session.id)
@@ -210,9 +210,9 @@ def test_a_python_login_is_a_go_login(
 
 
 def test_python_regenerate_of_a_go_session_keeps_the_values_under_a_new_id(
-    go_service: GoServiceFactory, go_wire_database: Any
+    go_service: GoServiceFactory, wire_database: Any
 ) -> None:
-    go, store, browser = go_service(AES), py_store(go_wire_database, AES), Browser()
+    go, store, browser = go_service(AES), py_store(wire_database, AES), Browser()
     old_id = go.call("/login?user=oscar", browser)["id"]
     session = py_get(store, browser)
     headers: list[tuple[str, str]] = []
@@ -221,16 +221,16 @@ def test_python_regenerate_of_a_go_session_keeps_the_values_under_a_new_id(
     answer = whoami(go, browser)
     assert answer["id"] == session.id != old_id
     assert go_values(answer) == {"user": "oscar"}
-    assert go_wire_database.session.count_documents({}) == 1
+    assert wire_database.session.count_documents({}) == 1
 
 
 # -- logout, expiry, counts -------------------------------------------------------------
 
 
 def test_a_go_logout_ends_the_session_for_python_and_python_cannot_revive_it(
-    go_service: GoServiceFactory, go_wire_database: Any
+    go_service: GoServiceFactory, wire_database: Any
 ) -> None:
-    go, store, browser = go_service(AES), py_store(go_wire_database, AES), Browser()
+    go, store, browser = go_service(AES), py_store(wire_database, AES), Browser()
     go.call("/login?user=oscar", browser)
     python_side = Browser(browser.cookie)
     held = py_get(store, python_side)  # a Python request that loaded it before the logout
@@ -240,13 +240,13 @@ def test_a_go_logout_ends_the_session_for_python_and_python_cannot_revive_it(
     held.values["late"] = True
     with pytest.raises(SessionNotFoundError):
         py_save(store, python_side, held)
-    assert go_wire_database.session.count_documents({}) == 0
+    assert wire_database.session.count_documents({}) == 0
 
 
 def test_a_python_logout_ends_the_session_for_go(
-    go_service: GoServiceFactory, go_wire_database: Any
+    go_service: GoServiceFactory, wire_database: Any
 ) -> None:
-    go, store, browser = go_service(HASH_ONLY), py_store(go_wire_database, HASH_ONLY), Browser()
+    go, store, browser = go_service(HASH_ONLY), py_store(wire_database, HASH_ONLY), Browser()
     session = py_login(store, browser, "ada")
     go_side = Browser(browser.cookie)
     session.options.max_age = -1
@@ -256,15 +256,15 @@ def test_a_python_logout_ends_the_session_for_go(
 
 
 def test_both_sides_count_and_clean_the_same_sessions(
-    go_service: GoServiceFactory, go_wire_database: Any
+    go_service: GoServiceFactory, wire_database: Any
 ) -> None:
-    go, store = go_service(AES), py_store(go_wire_database, AES)
+    go, store = go_service(AES), py_store(wire_database, AES)
     go.call("/login?user=a", Browser())
     py_login(store, Browser(), "b")
-    short = py_store(go_wire_database, AES, max_age=1)
+    short = py_store(wire_database, AES, max_age=1)
     expiring = py_login(short, Browser(), "c")
     assert go.call("/count", method="GET")["count"] == store.get_active_sessions_count() == 3
-    wait_past(go_wire_database.session.find_one({"_id": _oid(expiring.id)})["expires"])
+    wait_past(wire_database.session.find_one({"_id": _oid(expiring.id)})["expires"])
     assert go.call("/count", method="GET")["count"] == store.get_active_sessions_count() == 2
     assert go.call("/clean")["count"] == 1
     assert store.clean() == 0
@@ -277,30 +277,30 @@ def _oid(session_id: str) -> Any:
 
 
 def test_go_expire_sessions_matches_user_and_provider_exactly(
-    go_service: GoServiceFactory, go_wire_database: Any
+    go_service: GoServiceFactory, wire_database: Any
 ) -> None:
-    go, store = go_service(AES), py_store(go_wire_database, AES)
+    go, store = go_service(AES), py_store(wire_database, AES)
     py_login(store, Browser(), "oscar", provider="github")
     py_login(store, Browser(), "oscar")
     assert go.call("/expire?user=oscar&provider=github")["count"] == 1
     assert store.expire_sessions("oscar", "github") == 0
-    assert go_wire_database.session.count_documents({}) == 1
+    assert wire_database.session.count_documents({}) == 1
 
 
 def test_cli_expire_without_provider_logs_the_user_out_of_go_and_python(
     go_service: GoServiceFactory,
-    go_wire_database: Any,
+    wire_database: Any,
     go_wire_uri: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # Fix 1: Go's sessions have no provider field; "everywhere" must include them.
-    go, store = go_service(AES), py_store(go_wire_database, AES)
+    go, store = go_service(AES), py_store(wire_database, AES)
     go_browser, py_browser, other = Browser(), Browser(), Browser()
     go.call("/login?user=oscar", go_browser)
     py_login(store, py_browser, "oscar", provider="sso")
     go.call("/login?user=ada", other)
     status = mongostore.__main__.main(
-        ["expire", "--uri", go_wire_uri, "--db", go_wire_database.name, "--user", "oscar"]
+        ["expire", "--uri", go_wire_uri, "--db", wire_database.name, "--user", "oscar"]
     )
     assert (status, capsys.readouterr().out) == (0, "deleted 2 session(s) of user 'oscar'\n")
     assert whoami(go, go_browser)["is_new"]
@@ -313,47 +313,47 @@ def test_cli_expire_without_provider_logs_the_user_out_of_go_and_python(
 
 @pytest.mark.parametrize("ttl_index", [True, False], ids=["ttl-index", "no-ttl-index"])
 def test_go_extending_a_python_session_and_the_ttl_index(
-    go_service: GoServiceFactory, go_wire_database: Any, ttl_index: bool
+    go_service: GoServiceFactory, wire_database: Any, ttl_index: bool
 ) -> None:
     # 3 s, not 1: Go must touch the session before Python's expiry passes, even on a
     # loaded CI machine (mongoeco applies TTL on access, so a late touch finds nothing).
-    store = py_store(go_wire_database, AES, max_age=3)
+    store = py_store(wire_database, AES, max_age=3)
     store.ensure_indexes(ttl=ttl_index)  # the collection is still Python's alone
     go, browser = go_service(AES), Browser()
     session = py_login(store, browser, "oscar")
-    python_expires_at = go_wire_database.session.find_one()["expires_at"]
+    python_expires_at = wire_database.session.find_one()["expires_at"]
     extended = go.call("/touch?max_age=3600", browser)
     assert extended["error"] == ""
-    document = go_wire_database.session.find_one()
+    document = wire_database.session.find_one()
     assert document["expires"] > time.time() + 3000  # Go extended it ...
     assert document["expires_at"] == python_expires_at  # ... and never touches expires_at
     wait_past(int(python_expires_at.replace(tzinfo=dt.UTC).timestamp()))
     answer = whoami(go, browser)
     if ttl_index:
         # mongoeco applies TTL on every access: the session Go extended is gone.
-        assert (answer["is_new"], go_wire_database.session.count_documents({})) == (True, 0)
+        assert (answer["is_new"], wire_database.session.count_documents({})) == (True, 0)
     else:
         assert (answer["is_new"], answer["id"]) == (False, session.id)
-        assert py_get(py_store(go_wire_database, AES), browser).values == {"user": "oscar"}
+        assert py_get(py_store(wire_database, AES), browser).values == {"user": "oscar"}
 
 
 def test_ensure_indexes_refuses_the_ttl_index_once_go_wrote_a_session(
-    go_service: GoServiceFactory, go_wire_database: Any
+    go_service: GoServiceFactory, wire_database: Any
 ) -> None:
     from mongostore.errors import TTLIndexRefusedError
 
     go_service(AES).call("/login?user=oscar", Browser())
-    store = py_store(go_wire_database, AES)
+    store = py_store(wire_database, AES)
     with pytest.raises(TTLIndexRefusedError, match="ttl=False"):
         store.ensure_indexes()
     store.ensure_indexes(ttl=False)
-    specs = go_wire_database.session.index_information().values()
+    specs = wire_database.session.index_information().values()
     assert not any("expireAfterSeconds" in spec for spec in specs)
 
 
 def test_the_demo_with_no_ttl_serves_a_collection_go_writes(
     go_service: GoServiceFactory,
-    go_wire_database: Any,
+    wire_database: Any,
     go_wire_uri: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -365,11 +365,11 @@ def test_the_demo_with_no_ttl_serves_a_collection_go_writes(
 
     monkeypatch.setattr(BaseWSGIServer, "serve_forever", interrupted)
     go_service(AES).call("/login?user=oscar", Browser())
-    args = ["demo", "--uri", go_wire_uri, "--db", go_wire_database.name, "--port", "0"]
+    args = ["demo", "--uri", go_wire_uri, "--db", wire_database.name, "--port", "0"]
     assert mongostore.__main__.main(args) == 1  # refuses to add the TTL index
     assert "--no-ttl" in capsys.readouterr().err
     assert mongostore.__main__.main([*args, "--no-ttl"]) == 0
-    specs = go_wire_database.session.index_information().values()
+    specs = wire_database.session.index_information().values()
     assert not any("expireAfterSeconds" in spec for spec in specs)
 
 
@@ -377,9 +377,9 @@ def test_the_demo_with_no_ttl_serves_a_collection_go_writes(
 
 
 def test_every_shared_type_and_its_boundaries_from_python_to_go(
-    go_service: GoServiceFactory, go_wire_database: Any
+    go_service: GoServiceFactory, wire_database: Any
 ) -> None:
-    go, store, browser = go_service(AES), py_store(go_wire_database, AES), Browser()
+    go, store, browser = go_service(AES), py_store(wire_database, AES), Browser()
     values = {name: value for name, (value, _) in SHARED_VALUES.items()}
     values["str_not_utf8"] = b"\xff\xfe ok".decode("utf-8", "surrogateescape")
     py_login(store, browser, "ada", **values)
@@ -390,9 +390,9 @@ def test_every_shared_type_and_its_boundaries_from_python_to_go(
 
 
 def test_every_shared_type_and_its_boundaries_from_go_to_python(
-    go_service: GoServiceFactory, go_wire_database: Any
+    go_service: GoServiceFactory, wire_database: Any
 ) -> None:
-    go, store, browser = go_service(AES), py_store(go_wire_database, AES), Browser()
+    go, store, browser = go_service(AES), py_store(wire_database, AES), Browser()
     for name, (value, _) in SHARED_VALUES.items():
         assert go.call(f"/set?key={name}", browser, body=typed(value))["error"] == ""
     session = py_get(store, browser)  # no load error: the range-end times load too (fix 3)
@@ -431,10 +431,10 @@ def _set_go_only(go: GoService, browser: Browser) -> None:
 
 
 def test_go_only_types_survive_a_python_save_of_the_session(
-    go_service: GoServiceFactory, go_wire_database: Any
+    go_service: GoServiceFactory, wire_database: Any
 ) -> None:
     # Fix 2: a Python service that merely touches the session must not narrow Go's types.
-    go, store, browser = go_service(AES), py_store(go_wire_database, AES), Browser()
+    go, store, browser = go_service(AES), py_store(wire_database, AES), Browser()
     _set_go_only(go, browser)
     before = whoami(go, browser)
     session = py_get(store, browser)
@@ -453,9 +453,9 @@ def test_go_only_types_survive_a_python_save_of_the_session(
 
 
 def test_go_only_values_python_replaced_take_the_default_go_type(
-    go_service: GoServiceFactory, go_wire_database: Any
+    go_service: GoServiceFactory, wire_database: Any
 ) -> None:
-    go, store, browser = go_service(AES), py_store(go_wire_database, AES), Browser()
+    go, store, browser = go_service(AES), py_store(wire_database, AES), Browser()
     _set_go_only(go, browser)
     session = py_get(store, browser)
     session.values["int32"] = session.values["int32"] + 1
@@ -471,11 +471,11 @@ def test_go_only_values_python_replaced_take_the_default_go_type(
 
 
 def test_an_unregistered_type_is_silently_dropped_by_go_and_then_lost(
-    go_service: GoServiceFactory, go_wire_database: Any
+    go_service: GoServiceFactory, wire_database: Any
 ) -> None:
     # Fix 5, as the README tells it: the Go service registers map[string]interface{}
     # but not map[interface{}]interface{} (a dict with non-str keys).
-    go, store, browser = go_service(AES), py_store(go_wire_database, AES), Browser()
+    go, store, browser = go_service(AES), py_store(wire_database, AES), Browser()
     py_login(store, browser, "ada")
     session = py_get(store, browser)
     session.values["scores"] = {1: "one"}
@@ -491,34 +491,34 @@ def test_an_unregistered_type_is_silently_dropped_by_go_and_then_lost(
 
 
 def test_a_cookie_under_foreign_keys_gives_a_new_session_on_both_sides(
-    go_service: GoServiceFactory, go_wire_database: Any
+    go_service: GoServiceFactory, wire_database: Any
 ) -> None:
     go, browser = go_service(OTHER), Browser()
     go.call("/login?user=oscar", browser)
-    session, error = py_load(py_store(go_wire_database, AES), browser)
+    session, error = py_load(py_store(wire_database, AES), browser)
     assert session.is_new
     assert isinstance(error, securecookie.Error)
     assert error.is_decode()
     py_browser = Browser()
-    py_login(py_store(go_wire_database, AES), py_browser, "ada")
+    py_login(py_store(wire_database, AES), py_browser, "ada")
     answer = whoami(go, py_browser)
     assert answer["is_new"]
     assert "securecookie" in answer["error"]
 
 
-def test_key_rotation_on_either_side(go_service: GoServiceFactory, go_wire_database: Any) -> None:
+def test_key_rotation_on_either_side(go_service: GoServiceFactory, wire_database: Any) -> None:
     old, new = AES, OTHER
     browser = Browser()
-    py_login(py_store(go_wire_database, old), browser, "oscar")
+    py_login(py_store(wire_database, old), browser, "oscar")
     # Go rotated first: reads the old cookie, and its save re-issues it under the new key.
     go = go_service([*new, *old])
     assert go_values(whoami(go, browser)) == {"user": "oscar"}
     go.call("/touch", browser)
-    assert py_get(py_store(go_wire_database, new), browser).values == {"user": "oscar"}
+    assert py_get(py_store(wire_database, new), browser).values == {"user": "oscar"}
     # Python rotated first: a Go-only-old-key cookie reads, and Python re-issues it.
     go_old, go_browser = go_service(old), Browser()
     go_old.call("/login?user=ada", go_browser)
-    rotated = py_store(go_wire_database, [*new, *old])
+    rotated = py_store(wire_database, [*new, *old])
     session = py_get(rotated, go_browser)
     assert session.values == {"user": "ada"}
     py_save(rotated, go_browser, session)

@@ -1,6 +1,6 @@
 """MongoStore: the Go store's ported tests, API.md's Get/New/Save rows, every method.
 
-Runs on mongomock, or on the server named by MONGODB_URI (see tests/support/mongo.py).
+Runs on every backend: mongomock and the wire server, or MONGODB_URI (tests/support/mongo.py).
 """
 
 from __future__ import annotations

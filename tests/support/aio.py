@@ -1,10 +1,8 @@
 """Fixtures for the asyncio store and the ASGI middleware: the wire server, async databases.
 
 mongomock has no asyncio API, so these tests run on a real wire-protocol
-server. Until the shared wire backend (``tests/support/wire.py``, branch i9)
-is on main, :func:`wire_uri` here starts one mongoeco server for the run
-(``$MONGOSTORE_WIRE_PYTHON``, else ``/tmp/eco/bin/python``); once it lands,
-this module's ``wire_uri`` goes and the shared fixture of the same name serves.
+server: the run's ``wire_uri`` (``tests/support/mongo.py``), which skips, or
+fails under ``MONGOSTORE_REQUIRE_WIRE=1``, when no server can start.
 
 ``async_database`` is a fresh ``AsyncDatabase`` per test, dropped after, on
 a client of the test's own event loop (pymongo's asyncio client belongs to
@@ -15,60 +13,13 @@ cross-checks with :class:`MongoStore`. Async tests use anyio's pytest plugin
 
 from __future__ import annotations
 
-import contextlib
-import os
-import subprocess
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import pymongo
 import pytest
 from pymongo import AsyncMongoClient
-
-PYTHON_VARIABLE = "MONGOSTORE_WIRE_PYTHON"
-DEFAULT_PYTHON = Path("/tmp/eco/bin/python")
-#: The one mongoeco launcher of the tests (it prints its URI, then serves).
-ECO_SERVER = Path(__file__).resolve().parent / "eco_server.py"
-
-
-def wire_python() -> Path | None:
-    """The interpreter with mongoeco (``$MONGOSTORE_WIRE_PYTHON``, else /tmp/eco), if present."""
-    python = Path(os.environ.get(PYTHON_VARIABLE) or DEFAULT_PYTHON)
-    return python if python.exists() else None
-
-
-@contextlib.contextmanager
-def running_wire_server(python: Path) -> Iterator[str]:
-    """Run one mongoeco wire server on a free loopback port; its URI. Stopped on exit.
-
-    It runs ``tests/support/eco_server.py``, as the live Go tests do. The
-    benchmarks use it too.
-    """
-    process = subprocess.Popen(
-        [str(python), str(ECO_SERVER)], stdout=subprocess.PIPE, text=True, start_new_session=True
-    )
-    try:
-        assert process.stdout is not None
-        uri = process.stdout.readline().strip()
-        assert uri.startswith("mongodb://"), f"the wire server did not start: {uri!r}"
-        yield uri
-    finally:
-        process.kill()  # an in-memory test server: nothing to shut down gracefully
-        process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
-
-
-@pytest.fixture(scope="session")
-def wire_uri() -> Iterator[str]:
-    """The URI of one mongoeco wire server for the whole run."""
-    python = wire_python()
-    if python is None:
-        pytest.skip(f"no wire-server Python (set ${PYTHON_VARIABLE})")
-    with running_wire_server(python) as uri:
-        yield uri
 
 
 @pytest.fixture

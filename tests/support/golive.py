@@ -5,16 +5,12 @@ HTTP API, built once per run in GOPATH mode from Debian's packages with
 :func:`tests.support.golang.build_go_program`) on a loopback port. It talks to
 the wire server through :class:`tests.support.wireshim.WireShim` (the two
 mongoeco answers the Go driver refuses); the Python store talks to the server
-directly, through ``go_wire_database``.
+directly, through ``wire_database``.
 
-The wire server comes from ``go_wire_uri``, the one place that couples these
-tests to a backend: it starts ``tests/support/eco_server.py`` (mongoeco) with
-``$MONGOSTORE_WIRE_PYTHON`` (default ``/tmp/eco/bin/python``; mongoeco needs
-Python 3.13). When the project's shared wire fixture (``wire_uri``) exists,
-``go_wire_uri`` should simply return it.
-
-Without Go, Debian's mongo-go-driver or that interpreter the tests skip, and
-the pytest header says why.
+The server is the run's ``wire_uri`` (``tests/support/mongo.py``: the
+mongoeco server started for the run, or ``MONGODB_URI``); ``go_wire_uri`` is
+that URI once Go and its driver are known to be here. Without Go or Debian's
+mongo-go-driver the tests skip, and the pytest header says why.
 """
 
 from __future__ import annotations
@@ -26,7 +22,6 @@ import os
 import shutil
 import subprocess
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,19 +32,11 @@ import pytest
 from tests.support.golang import GOPATH, build_go_program
 from tests.support.wireshim import WireShim
 
-WIRE_PYTHON_VARIABLE = "MONGOSTORE_WIRE_PYTHON"
-DEFAULT_WIRE_PYTHON = "/tmp/eco/bin/python"
-ECO_SERVER = Path(__file__).resolve().parent / "eco_server.py"
 GO_STORE_DIR = Path(__file__).resolve().parent.parent / "go" / "store"
 DRIVER_DIR = Path(GOPATH) / "src" / "go.mongodb.org" / "mongo-driver"
 COOKIE_NAME = "session"
 _START_TIMEOUT_S = 30
 _HTTP_TIMEOUT_S = 30
-
-
-def wire_python() -> str:
-    """The interpreter that runs the mongoeco server."""
-    return os.environ.get(WIRE_PYTHON_VARIABLE) or DEFAULT_WIRE_PYTHON
 
 
 def _missing() -> str | None:
@@ -58,9 +45,6 @@ def _missing() -> str | None:
         return "no go on PATH"
     if not DRIVER_DIR.is_dir():
         return f"no mongo-go-driver at {DRIVER_DIR} (Debian: golang-mongodb-mongo-driver-dev)"
-    python = wire_python()
-    if not os.access(python, os.X_OK):
-        return f"no wire-server interpreter at {python} (set ${WIRE_PYTHON_VARIABLE})"
     return None
 
 
@@ -77,10 +61,7 @@ def pytest_report_header() -> str:
     reason = _missing()
     if reason is not None:
         return f"go live store: SKIPPED ({reason})"
-    return (
-        f"go live store: mongo-go-driver {_driver_version()} from {GOPATH}, "
-        f"wire server via {wire_python()}"
-    )
+    return f"go live store: mongo-go-driver {_driver_version()} from {GOPATH}, on the wire backend"
 
 
 def _first_line(proc: subprocess.Popen[str], what: str, log: Path) -> str:
@@ -109,20 +90,12 @@ def _stop(proc: subprocess.Popen[str]) -> None:
 
 
 @pytest.fixture(scope="session")
-def go_wire_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """URI of the wire server for this run (the only backend coupling; see the module doc)."""
+def go_wire_uri(wire_uri: str) -> str:
+    """The run's server URI, once Go and its Mongo driver are known to be here."""
     reason = _missing()
     if reason is not None:
-        pytest.skip(f"live Go store tests need Go, its Mongo driver and mongoeco: {reason}")
-    log = tmp_path_factory.mktemp("wire") / "server.log"
-    with log.open("w") as stderr:
-        proc = subprocess.Popen(
-            [wire_python(), str(ECO_SERVER)], stdout=subprocess.PIPE, stderr=stderr, text=True
-        )
-    try:
-        yield _first_line(proc, "the wire server", log)
-    finally:
-        _stop(proc)
+        pytest.skip(f"live Go store tests need Go and its Mongo driver: {reason}")
+    return wire_uri
 
 
 @pytest.fixture(scope="session")
@@ -136,30 +109,6 @@ def go_driver_uri(go_wire_uri: str) -> Iterator[str]:
         yield f"mongodb://127.0.0.1:{shim.port}/?directConnection=true"
     finally:
         shim.stop()
-
-
-@pytest.fixture(scope="session")
-def go_wire_client(go_wire_uri: str) -> Iterator[Any]:
-    """A pymongo client on the wire server, for the Python side."""
-    import pymongo
-
-    client: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(
-        go_wire_uri, serverSelectionTimeoutMS=5000
-    )
-    try:
-        yield client
-    finally:
-        client.close()
-
-
-@pytest.fixture
-def go_wire_database(go_wire_client: Any) -> Iterator[Any]:
-    """A fresh database on the wire server for one test, dropped afterwards."""
-    name = f"golive_{uuid.uuid4().hex[:12]}"
-    try:
-        yield go_wire_client[name]
-    finally:
-        go_wire_client.drop_database(name)
 
 
 @pytest.fixture(scope="session")
@@ -233,10 +182,10 @@ GoServiceFactory = Callable[..., GoService]
 def go_service(
     go_store_binary: Path,
     go_driver_uri: str,
-    go_wire_database: Any,
+    wire_database: Any,
     tmp_path: Path,
 ) -> Iterator[GoServiceFactory]:
-    """Start Go services on ``go_wire_database``: ``go_service(pairs, collection=, max_age=)``.
+    """Start Go services on ``wire_database``: ``go_service(pairs, collection=, max_age=)``.
 
     ``pairs`` are (hash key, block key or None), newest first, as for the
     Python store; every service started is stopped after the test.
@@ -253,7 +202,7 @@ def go_service(
         env = dict(os.environ)
         env.update(
             GOSTORE_URI=go_driver_uri,
-            GOSTORE_DB=go_wire_database.name,
+            GOSTORE_DB=wire_database.name,
             GOSTORE_COLLECTION=collection,
             GOSTORE_KEYS=_key_spec(pairs),
         )

@@ -1,15 +1,23 @@
-"""The MongoDB fixture: mongomock by default, a real server when MONGODB_URI is set.
+"""The MongoDB fixtures: every database test runs on each backend of the run.
 
-``mongo_database`` gives every test a fresh, empty database with pymongo's
-API. With ``MONGODB_URI`` set, the tests run unchanged against that server:
-each test gets its own uniquely named database, dropped afterwards, so runs
-never see each other's sessions. The pytest header names the backend, so a
-log always shows which one a green run exercised.
+Backends: ``mongomock`` (in-process) and ``wire`` (the mongoeco wire server
+:mod:`tests.support.wire` starts for the run, reached through a real
+``pymongo.MongoClient``). With ``MONGODB_URI`` set, that server replaces
+``wire`` under the ID ``mongodb``. ``mongo_client``/``mongo_database`` are
+parametrized over the backends, so a test that uses them runs once per
+backend with the backend in its ID; a test that touches no database runs once.
+
+``wire_uri``/``wire_client``/``wire_database`` are for tests that only make
+sense over a real connection (faults, load, async, Go live). When no wire
+server can run they skip, saying why, or fail with
+``MONGOSTORE_REQUIRE_WIRE=1`` (CI), so a green CI run always proved the wire
+path. The pytest header names each backend and the server's version.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -17,13 +25,23 @@ from typing import Any
 
 import pytest
 
+from tests.support import wire
+
 URI_VARIABLE = "MONGODB_URI"
 _SERVER_SELECTION_TIMEOUT_MS = 5000
 
 
 def mongo_uri() -> str | None:
-    """The real server's URI from the environment, or None for mongomock."""
+    """The real server's URI from the environment, or None to start the wire server."""
     return os.environ.get(URI_VARIABLE) or None
+
+
+def server_backend() -> str:
+    """The ID of the run's server backend: ``mongodb`` (MONGODB_URI) or ``wire`` (mongoeco)."""
+    return "mongodb" if mongo_uri() else "wire"
+
+
+BACKENDS = ("mongomock", server_backend())
 
 
 def _host_of(uri: str) -> str:
@@ -34,36 +52,82 @@ def _host_of(uri: str) -> str:
     return ",".join(f"{host}:{port}" for host, port in nodes)
 
 
-def pytest_report_header(config: pytest.Config) -> str:
-    """Name the Mongo backend in the pytest header."""
-    uri = mongo_uri()
-    if uri is None:
-        return "mongo backend: mongomock"
+def server_uri() -> str:
+    """MONGODB_URI, or the URI of the run's wire server (WireUnavailableError if none)."""
+    return mongo_uri() or wire.shared_server().uri
+
+
+def server_version(client: Any) -> str:
+    """What the server says it is: ``hello``'s version, else ``buildInfo``'s where answered."""
+    from pymongo.errors import OperationFailure
+
+    hello = client.admin.command("hello")
+    version = hello.get("version")
+    if version is None:
+        try:
+            version = client.admin.command("buildInfo").get("version")
+        except OperationFailure:
+            version = None
+    if version is None:
+        return "version not reported"
+    # A non-MongoDB server names itself in gitVersion (mongoeco: "mongoeco"); MongoDB's is a hash.
+    git = str(hello.get("gitVersion") or "")
+    named = git and not re.fullmatch(r"[0-9a-f]{7,40}", git)
+    return f"version {version}" + (f", {git}" if named else "")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Name each Mongo backend in the pytest header, with the server's version."""
+    import mongomock
+
+    lines = [
+        f"mongo backends: {', '.join(BACKENDS)}",
+        f"  mongomock: in-process, mongomock {mongomock.__version__}",
+    ]
+    backend = server_backend()
+    try:
+        uri = server_uri()
+    except wire.WireUnavailableError as exc:
+        verdict = "FAILS the run" if wire.wire_required() else "skipped"
+        return [*lines, f"  {backend}: {verdict}: {exc}"]
     import pymongo
 
     client: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(
         uri, serverSelectionTimeoutMS=_SERVER_SELECTION_TIMEOUT_MS
     )
     try:
-        version = client.server_info()["version"]
+        version = server_version(client)
+    except pymongo.errors.PyMongoError as exc:
+        version = f"unreachable: {type(exc).__name__}"
     finally:
         client.close()
-    return f"mongo backend: MongoDB at {_host_of(uri)} ({version})"
+    kind = "MongoDB server" if backend == "mongodb" else "mongoeco wire server"
+    return [*lines, f"  {backend}: {kind} at {_host_of(uri)} ({version})"]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop the run's wire server (atexit would too; this is sooner)."""
+    wire.stop_shared_server()
 
 
 @pytest.fixture(scope="session")
-def mongo_client() -> Iterator[Any]:
-    """One client for the whole run: a real server's, or a mongomock client."""
-    uri = mongo_uri()
-    if uri is None:
-        import mongomock
+def wire_uri() -> str:
+    """The URI of the run's server: MONGODB_URI, or the wire server started for the run."""
+    try:
+        return server_uri()
+    except wire.WireUnavailableError as exc:
+        if wire.wire_required():
+            pytest.fail(f"{wire.REQUIRE_VARIABLE} is set and the wire server is unavailable: {exc}")
+        pytest.skip(f"wire backend unavailable: {exc}")
 
-        yield mongomock.MongoClient()
-        return
+
+@pytest.fixture(scope="session")
+def wire_client(wire_uri: str) -> Iterator[Any]:
+    """One real ``pymongo.MongoClient`` on the run's server, closed at the end."""
     import pymongo
 
     client: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(
-        uri, serverSelectionTimeoutMS=_SERVER_SELECTION_TIMEOUT_MS
+        wire_uri, serverSelectionTimeoutMS=_SERVER_SELECTION_TIMEOUT_MS
     )
     try:
         yield client
@@ -71,15 +135,54 @@ def mongo_client() -> Iterator[Any]:
         client.close()
 
 
+def _fresh_database(client: Any) -> Iterator[Any]:
+    name = f"mongostore_test_{uuid.uuid4().hex[:16]}"
+    try:
+        yield client.get_database(name)
+    finally:
+        client.drop_database(name)
+
+
+@pytest.fixture
+def wire_database(wire_client: Any) -> Iterator[Any]:
+    """A fresh, uniquely named database on the run's server, dropped afterwards."""
+    yield from _fresh_database(wire_client)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def mongo_backend(request: pytest.FixtureRequest) -> str:
+    """The backend this test runs on: ``mongomock``, ``wire`` or ``mongodb``."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def mongo_client(mongo_backend: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """One client per backend for the whole run: mongomock's, or a real one on the server."""
+    if mongo_backend == "mongomock":
+        import mongomock
+
+        yield mongomock.MongoClient()
+        return
+    yield request.getfixturevalue("wire_client")
+
+
+@pytest.fixture(scope="session")
+def mongo_engine(mongo_backend: str, request: pytest.FixtureRequest) -> str:
+    """What really answers on this backend: ``mongomock``, ``mongoeco`` or ``mongodb``.
+
+    A MONGODB_URI may name a mongoeco server too; tests sized for a fast
+    engine (bulk inserts) ask this rather than the backend ID.
+    """
+    if mongo_backend == "mongomock":
+        return "mongomock"
+    hello = request.getfixturevalue("wire_client").admin.command("hello")
+    return "mongoeco" if hello.get("gitVersion") == "mongoeco" else "mongodb"
+
+
 @pytest.fixture
 def mongo_database(mongo_client: Any) -> Iterator[Any]:
     """A fresh empty database (pymongo API) for one test, dropped afterwards."""
-    name = f"mongostore_test_{uuid.uuid4().hex[:16]}"
-    database = mongo_client.get_database(name)
-    try:
-        yield database
-    finally:
-        mongo_client.drop_database(name)
+    yield from _fresh_database(mongo_client)
 
 
 class FakeClock:
