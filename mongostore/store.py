@@ -32,9 +32,8 @@ from mongostore.errors import (
     TTLIndexRefusedError,
 )
 from mongostore.http import RequestLike, ResponseLike, add_set_cookie
-from mongostore.sessions.base import DEFAULT_MAX_AGE, CodecStore, session_values
+from mongostore.sessions.base import CodecStore, default_options, session_values
 from mongostore.sessions.cookie import new_cookie
-from mongostore.sessions.options import Options
 from mongostore.sessions.session import Session
 
 __all__ = [
@@ -91,15 +90,7 @@ class MongoStore(CodecStore):
         self.collection = resolve_collection(database, collection)
         self.now = time.time
         self._auto_clean_running = threading.Lock()
-        options = Options(
-            path="/",
-            max_age=DEFAULT_MAX_AGE,
-            secure=False,
-            # Deliberate change from Go: scripts never need the session cookie.
-            http_only=True,
-            same_site="Lax",
-        )
-        super().__init__(key_pairs, options)
+        super().__init__(key_pairs, default_options(secure=False, same_site="Lax"))
 
     # -- Get / New ---------------------------------------------------------
 

@@ -9,15 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mongostore.cookie_syntax import is_cookie_name_valid
 from mongostore.sessions import (
-    Cookie,
     InvalidCookieNameError,
     InvalidOptionsError,
     Options,
-    is_cookie_name_valid,
     new_cookie,
 )
-from mongostore.sessions.cookie import http_date
+from mongostore.sessions.cookie import Cookie, http_date
 from tests.support import vectors
 
 SET_COOKIE_VECTORS = vectors.vectors("set_cookie")

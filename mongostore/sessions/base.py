@@ -1,4 +1,9 @@
-"""What every codec-protected store shares: codecs from key pairs, options, limits, loading."""
+"""What every codec-backed store shares (CookieStore, FilesystemStore, MongoStore).
+
+Codecs from key pairs, the options with their defaults, the max-age and
+max-length setters, and loading: a cookie that fails to decode gives a new
+session with ``load_error``.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,23 @@ from mongostore.http import RequestLike, ResponseLike, request_cookie
 from mongostore.sessions.options import Options, validate_max_age
 from mongostore.sessions.registry import get_registry
 from mongostore.sessions.session import Session
+from securecookie.codec import DEFAULT_MAX_AGE
 
-#: Go's default store max age: 30 days.
-DEFAULT_MAX_AGE = 86400 * 30
+
+def default_options(**overrides: Any) -> Options:
+    """A store's default options: path "/", max age 30 days, HttpOnly, plus ``overrides``.
+
+    Every store starts from these; each passes only where its Go original
+    differs (SameSite, Secure).
+    """
+    fields: dict[str, Any] = {
+        "path": "/",
+        "max_age": DEFAULT_MAX_AGE,
+        # Deliberate change from Go, in every store: scripts never need the session cookie.
+        "http_only": True,
+    }
+    fields.update(overrides)
+    return Options(**fields)
 
 
 class CodecStore(abc.ABC):

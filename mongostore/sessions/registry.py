@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
+from mongostore.cookie_syntax import is_cookie_name_valid
 from mongostore.http import RequestLike, ResponseLike, environ_of
-from mongostore.sessions.cookie import is_cookie_name_valid
 from mongostore.sessions.errors import (
     InvalidCookieNameError,
     MissingStoreError,
