@@ -5,7 +5,7 @@ Go services (layout in :mod:`mongostore.documents`). This module is the I/O and
 its order only: every filter, update and write decision is a pure function of
 :mod:`mongostore.queries`, and the errors are in :mod:`mongostore.errors`, so an
 async store can share them and differ only in how it waits. Where it differs from
-Go, on purpose, a comment says so; API.md's "Get/New/Save semantics" is the
+Go, on purpose, a comment says so; docs/reference.md ("mongostore") is the
 contract this module implements.
 """
 
