@@ -7,7 +7,7 @@ operators hidden inside lists, and user IDs at the ends of int64.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from bson import ObjectId
@@ -43,20 +43,15 @@ class FailingDeleteOf(RecordingCollection):
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def recorder(mongo_database: Any) -> FailingDeleteOf:
-    return FailingDeleteOf(mongo_database["session"])
-
-
-@pytest.fixture
-def store(recorder: FailingDeleteOf, clock: FakeClock) -> MongoStore:
-    mongo_store = MongoStore(recorder, KEY)
-    mongo_store.now = clock
+def store(mongo_database: Any) -> MongoStore:
+    """A store on a collection whose deletes can fail for one ID, with a fake clock."""
+    mongo_store = MongoStore(FailingDeleteOf(mongo_database["session"]), KEY)
+    mongo_store.now = FakeClock()
     return mongo_store
+
+
+def recorder_of(store: MongoStore) -> FailingDeleteOf:
+    return cast(FailingDeleteOf, store.collection)
 
 
 def save(store: MongoStore, **values: Any) -> tuple[Any, list[tuple[str, str]]]:
@@ -72,14 +67,14 @@ def raw(store: MongoStore) -> Any:
     return store.collection.inner  # type: ignore[attr-defined]
 
 
-def test_max_age_one_saves_the_session_for_one_second(store: MongoStore, clock: FakeClock) -> None:
+def test_max_age_one_saves_the_session_for_one_second(store: MongoStore) -> None:
     session = store.new(cookie_request(), NAME)
     session.options.max_age = 1
     session.values["n"] = 1
     headers: list[tuple[str, str]] = []
     store.save(cookie_request(), HeaderList(headers), session)
     document = raw(store).find_one({"_id": ObjectId(session.id)})
-    assert document["expires"] == int(clock()) + 1
+    assert document["expires"] == int(store.now()) + 1
     (header,) = set_cookie_headers(headers)
     name, value, attributes = parse_set_cookie(header)
     assert (name, attributes["Max-Age"]) == (NAME, "1")
@@ -87,11 +82,11 @@ def test_max_age_one_saves_the_session_for_one_second(store: MongoStore, clock: 
 
 
 def test_regenerate_deletes_its_new_document_when_the_old_one_cannot_be_deleted(
-    store: MongoStore, recorder: FailingDeleteOf
+    store: MongoStore,
 ) -> None:
     session, _ = save(store, role="guest")
     old_id = session.id
-    recorder.doomed = ObjectId(old_id)
+    recorder_of(store).doomed = ObjectId(old_id)
     headers: list[tuple[str, str]] = []
     with pytest.raises(AutoReconnect):
         store.regenerate(cookie_request(), HeaderList(headers), session)
@@ -134,10 +129,9 @@ def test_user_ids_at_the_ends_of_int64_are_stored_and_expired(store: MongoStore,
 @pytest.mark.parametrize(
     "user", [INT64_MAX + 1, INT64_MIN - 1, 2**64], ids=["2**63", "-2**63-1", "2**64"]
 )
-def test_user_ids_beyond_int64_fail_the_save_before_any_write(
-    store: MongoStore, recorder: FailingDeleteOf, user: int
-) -> None:
+def test_user_ids_beyond_int64_fail_the_save_before_any_write(store: MongoStore, user: int) -> None:
     # Go's int is int64, so gob refuses the value before the document is built.
+    recorder = recorder_of(store)
     recorder.calls.clear()
     with pytest.raises(securecookie.Error) as info:
         save(store, user=user)
