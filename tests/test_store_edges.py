@@ -16,6 +16,7 @@ from pymongo.errors import AutoReconnect
 import securecookie
 from mongostore.errors import InvalidUserFilterError
 from mongostore.http import HeaderList
+from mongostore.sessions import InvalidOptionsError
 from mongostore.store import MongoStore
 from tests.support.mongo import (
     FakeClock,
@@ -137,3 +138,18 @@ def test_user_ids_beyond_int64_fail_the_save_before_any_write(store: MongoStore,
         save(store, user=user)
     assert info.value.is_usage()
     assert recorder.calls == []
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["insert", "update"])
+def test_an_invalid_same_site_set_on_the_session_fails_the_save_before_any_write(
+    store: MongoStore, existing: bool
+) -> None:
+    session, _ = save(store, n=1) if existing else (store.new(cookie_request(), NAME), None)
+    before = list(raw(store).find({}))
+    session.options.same_site = "Sometimes"
+    session.values["n"] = 2
+    headers: list[tuple[str, str]] = []
+    with pytest.raises(InvalidOptionsError, match="same_site"):
+        store.save(cookie_request(), HeaderList(headers), session)
+    assert list(raw(store).find({})) == before
+    assert set_cookie_headers(headers) == []
