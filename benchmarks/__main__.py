@@ -20,7 +20,7 @@ from pathlib import Path
 from benchmarks.common import Row, format_table
 
 #: Benchmark modules in display order; each exposes ``results() -> list[Row]``.
-MODULES = ("bench_codec", "bench_gob", "bench_store")
+MODULES = ("bench_codec", "bench_cipher", "bench_gob", "bench_store")
 #: Packages whose versions shape the numbers (C-backed crypto, drivers, peers).
 PACKAGES = ("mongostore", "cryptography", "pymongo", "mongomock", "werkzeug", "itsdangerous")
 
