@@ -30,6 +30,7 @@ from mongostore.errors import (
     InvalidUserFilterError,
     SessionNotFoundError,
     TTLIndexRefusedError,
+    note_database_error,
 )
 from mongostore.http import RequestLike, ResponseLike, add_set_cookie
 from mongostore.sessions.base import CodecStore, default_options, session_values
@@ -65,8 +66,8 @@ def resolve_collection(database: object, name: str) -> SessionCollection:
 
 
 def _add_context(err: PyMongoError, action: str, collection: SessionCollection) -> None:
-    """Note what the store was doing on a database error, keeping its type for callers."""
-    err.add_note(f"mongostore: {action} in collection {collection.full_name!r}")
+    """Note what the store was doing on a database error (see note_database_error)."""
+    note_database_error(err, action, collection.full_name)
 
 
 class MongoStore(CodecStore):
