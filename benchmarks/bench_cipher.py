@@ -11,17 +11,14 @@ Run: ``python -m benchmarks.bench_cipher``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from cryptography.hazmat.primitives.ciphers import Cipher, modes
 
-from benchmarks.common import Row, format_table, time_per_op
+from benchmarks.common import Row, best_pair, format_table
 from securecookie import GobSerializer, SecureCookie
 from securecookie.cipher import CTRCipher
 
 GROUP = "cipher"
 TARGET = 0.8
-ROUNDS = 3
 VALUE = {"user_id": 42, "role": "admin", "csrf": "x" * 24}
 HASH_KEY = bytes(range(32))
 BLOCK_KEY = bytes(range(32, 64))
@@ -41,26 +38,18 @@ def _codec(cipher_type: type[CTRCipher]) -> SecureCookie:
     return codec
 
 
-def _best_pair(ours: Callable[[], object], theirs: Callable[[], object]) -> tuple[float, float]:
-    ours_best = theirs_best = float("inf")
-    for _ in range(ROUNDS):
-        ours_best = min(ours_best, time_per_op(ours))
-        theirs_best = min(theirs_best, time_per_op(theirs))
-    return ours_best, theirs_best
-
-
 def results() -> list[Row]:
     """The encode row (with the target) and the bare 100-byte keystream row."""
     hand, library = _codec(CTRCipher), _codec(LibraryCTRCipher)
     assert library.decode("s", hand.encode("s", VALUE)) == VALUE
-    encode_ours, encode_theirs = _best_pair(
+    encode_ours, encode_theirs = best_pair(
         lambda: hand.encode("s", VALUE), lambda: library.encode("s", VALUE)
     )
     iv, data = bytes(16), bytes(100)
     hand_cipher, library_cipher = hand._cipher, library._cipher
     assert hand_cipher is not None
     assert library_cipher is not None
-    stream_ours, stream_theirs = _best_pair(
+    stream_ours, stream_theirs = best_pair(
         lambda: hand_cipher._xor_keystream(iv, data),
         lambda: library_cipher._xor_keystream(iv, data),
     )
