@@ -20,7 +20,15 @@ from pathlib import Path
 from benchmarks.common import Row, format_table
 
 #: Benchmark modules in display order; each exposes ``results() -> list[Row]``.
-MODULES = ("bench_codec", "bench_gob", "bench_store", "bench_load", "bench_aio", "bench_asgi")
+MODULES = (
+    "bench_codec",
+    "bench_cipher",
+    "bench_gob",
+    "bench_store",
+    "bench_load",
+    "bench_aio",
+    "bench_asgi",
+)
 #: Packages whose versions shape the numbers (C-backed crypto, drivers, peers).
 PACKAGES = (
     "mongostore",

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from itsdangerous import URLSafeTimedSerializer
 
-from benchmarks.common import Row, format_table, time_per_op
+from benchmarks.common import Row, best_pair, format_table
 from securecookie import GobSerializer, JSONSerializer, SecureCookie
 from securecookie.serializers import Serializer
 
@@ -47,11 +47,7 @@ def _peer() -> Callable[[], object]:
 
 
 def _measure_pair(subject: Callable[[], object], peer: Callable[[], object]) -> tuple[float, float]:
-    subject_best = peer_best = float("inf")
-    for _ in range(ROUNDS):
-        subject_best = min(subject_best, time_per_op(subject))
-        peer_best = min(peer_best, time_per_op(peer))
-    return subject_best, peer_best
+    return best_pair(subject, peer, rounds=ROUNDS)
 
 
 def results() -> list[Row]:

@@ -67,6 +67,21 @@ def time_per_op(func: Callable[[], object], *, min_time: float = 0.2, repeat: in
     return best * 1e6
 
 
+def best_pair(
+    subject: Callable[[], object], peer: Callable[[], object], *, rounds: int = 3
+) -> tuple[float, float]:
+    """Best µs per call of ``subject`` and of ``peer``, measured in alternating rounds.
+
+    Alternating keeps a burst of load from other processes on a shared
+    machine from hurting only one side; the best of each side is kept.
+    """
+    subject_best = peer_best = float("inf")
+    for _ in range(rounds):
+        subject_best = min(subject_best, time_per_op(subject))
+        peer_best = min(peer_best, time_per_op(peer))
+    return subject_best, peer_best
+
+
 def format_table(rows: Iterable[Row]) -> str:
     """A plain-text table of rows: subject, µs/op, peer, peer µs/op, ratio, target."""
     header = ("group", "subject", "us/op", "peer", "peer us/op", "ratio", "target", "")

@@ -84,7 +84,9 @@ def document_fields(data: str, expires: int, values: Mapping[Any, Any]) -> dict[
 
 
 def checked_bson_value(name: str, value: Any) -> Any:
-    """``value`` if BSON can store it as field ``name``; else ``InvalidDocument`` (with a note).
+    """``value`` if BSON can store it as field ``name``; else bson's error, with a note.
+
+    The error is ``InvalidDocument``, or ``OverflowError`` for an int beyond int64.
 
     Checked before any write, so a bad value fails the save cleanly on every
     backend (mongomock applies part of a ``$set`` before failing on it).
@@ -95,7 +97,7 @@ def checked_bson_value(name: str, value: Any) -> Any:
         return value
     try:
         bson.encode({name: value})
-    except InvalidDocument as err:
+    except (InvalidDocument, OverflowError) as err:  # OverflowError: an int beyond int64
         err.add_note(f"mongostore: session value {name!r} cannot be stored as a BSON field")
         raise
     return value

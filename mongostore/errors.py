@@ -16,6 +16,16 @@ class Error(Exception):
     """Root exception of the mongostore package."""
 
 
+def note_database_error(err: BaseException, action: str, collection_name: str) -> None:
+    """Note on a database error what the store was doing, keeping its type for callers.
+
+    Database errors propagate as the driver's own exceptions (callers catch
+    pymongo's types); the note (``mongostore: <action> in collection 'db.c'``)
+    is what a log needs to tell which store call failed.
+    """
+    err.add_note(f"mongostore: {action} in collection {collection_name!r}")
+
+
 class InvalidDatabaseError(Error, TypeError):
     """``database`` is neither a Database nor a Collection (pymongo's or mongomock's)."""
 

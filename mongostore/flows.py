@@ -23,7 +23,7 @@ from pymongo.errors import PyMongoError
 import securecookie
 from mongostore import documents, queries, rules
 from mongostore.documents import FIELD_EXPIRES, FIELD_ID, FIELD_PROVIDER, FIELD_USER
-from mongostore.errors import SessionNotFoundError, TTLIndexRefusedError
+from mongostore.errors import SessionNotFoundError, TTLIndexRefusedError, note_database_error
 from mongostore.sessions.session import Session
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ async def drive(flow: Flow[T], collection: Any) -> T:
                 sent = await sent
         except BaseException as err:
             if isinstance(err, PyMongoError):
-                err.add_note(f"mongostore: {call.action} in collection {collection.full_name!r}")
+                note_database_error(err, call.action, collection.full_name)
             error = err
 
 

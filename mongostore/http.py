@@ -9,19 +9,17 @@ list). Nothing else in the sessions core touches WSGI, so another adapter
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, MutableMapping
 from typing import Any, Protocol, TypeAlias
 
 from werkzeug.wrappers import Request
 
+from mongostore.cookie_syntax import INVALID_VALUE_CHAR, TOKEN
+
 #: What every ``request`` parameter accepts: Go's ``*http.Request``.
 RequestLike: TypeAlias = Request | MutableMapping[str, Any]
 
 _ASCII_SPACE = " \t\n\r"  # Go's textproto.TrimString trims exactly these.
-# RFC 7230 token (Go's isCookieNameValid) and a byte Go's validCookieValueByte rejects.
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-_INVALID_VALUE_CHAR = re.compile(r"[^\x20\x21\x23-\x3a\x3c-\x5b\x5d-\x7e]")
 
 
 class HeaderAdder(Protocol):
@@ -78,7 +76,7 @@ def _parse_cookie_value(raw: str) -> str | None:
     """Go's ``parseCookieValue(raw, allowDoubleQuote=true)``; None when invalid."""
     if len(raw) > 1 and raw[0] == '"' and raw[-1] == '"':
         raw = raw[1:-1]
-    return None if _INVALID_VALUE_CHAR.search(raw) else raw
+    return None if INVALID_VALUE_CHAR.search(raw) else raw
 
 
 def request_cookie(request: RequestLike, name: str) -> str | None:
@@ -109,7 +107,7 @@ def first_cookie(header_lines: Iterable[str], name: str) -> str | None:
             if not part:
                 continue
             cookie_name, _, raw_value = part.partition("=")
-            if cookie_name != name or not _TOKEN.fullmatch(cookie_name):
+            if cookie_name != name or not TOKEN.fullmatch(cookie_name):
                 continue
             value = _parse_cookie_value(raw_value)
             if value is not None:

@@ -5,7 +5,8 @@ Go services (layout in :mod:`mongostore.documents`). This module is the
 blocking I/O only: every operation, with its order of database calls, is a
 flow of :mod:`mongostore.flows` (over the pure rules of :mod:`mongostore.queries`
 and :mod:`mongostore.rules`), which :mod:`mongostore.aio` runs with ``await``.
-Where it differs from Go, on purpose, a comment says so; API.md's "Get/New/Save semantics" is the
+Where it differs from Go, on purpose, a comment says so; docs/reference.md
+("mongostore") is the
 contract this module implements.
 """
 

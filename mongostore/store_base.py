@@ -15,23 +15,10 @@ from collections.abc import Callable
 
 from mongostore import queries
 from mongostore.errors import InvalidDatabaseError
-from mongostore.sessions.base import DEFAULT_MAX_AGE, StoreConfig
-from mongostore.sessions.options import Options
+from mongostore.sessions.base import StoreConfig, default_options
 
 #: The collection Go's store uses.
 DEFAULT_COLLECTION = "session"
-
-
-def default_options() -> Options:
-    """Go's MongoStore defaults (path "/", 30 days, SameSite=Lax, not Secure), plus HttpOnly."""
-    return Options(
-        path="/",
-        max_age=DEFAULT_MAX_AGE,
-        secure=False,
-        # Deliberate change from Go: scripts never need the session cookie.
-        http_only=True,
-        same_site="Lax",
-    )
 
 
 def collection_of(database: object, name: str, *, asynchronous: bool) -> object:
@@ -64,4 +51,5 @@ class MongoStoreBase(StoreConfig):
 
     def __init__(self, key_pairs: tuple[bytes | None, ...]) -> None:
         self.now = time.time
-        super().__init__(key_pairs, default_options())
+        # Go's MongoStore differs from the common defaults only here.
+        super().__init__(key_pairs, default_options(secure=False, same_site="Lax"))

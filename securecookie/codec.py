@@ -1,6 +1,7 @@
 """``SecureCookie``: gorilla/securecookie's authenticated, optionally encrypted codec.
 
-Cookie layout (v1.1.2, see tests/vectors/README.md)::
+Cookie layout (gorilla/securecookie v1.1.2; the Go interop tests run against
+v1.1.1, which writes the same bytes; see tests/vectors/README.md)::
 
     b64url( DATE "|" b64url(PAYLOAD) "|" HMAC(name "|" DATE "|" b64url(PAYLOAD)) )
     PAYLOAD = serialized value, or IV || AES-CTR(serialized value) with a block key
@@ -22,7 +23,7 @@ from cryptography.hazmat.primitives.ciphers import BlockCipherAlgorithm, algorit
 
 from securecookie.cipher import CTRCipher, DecryptionError
 from securecookie.encoding import Base64Error, b64decode, b64encode, parse_timestamp
-from securecookie.errors import Error, decode_error, internal_error, usage_error
+from securecookie.errors import Error, decode_error, go_double_wrap, internal_error, usage_error
 from securecookie.gob import GobSerializer
 from securecookie.serializers import Serializer
 
@@ -34,16 +35,16 @@ DEFAULT_MAX_AGE = 86400 * 30
 DEFAULT_MAX_LENGTH = 4096
 
 # Go's named error values (securecookie.go), by message.
-MSG_HASH_KEY_NOT_SET = "hash key is not set"
-MSG_BLOCK_KEY_NOT_SET = "block key is not set"
-MSG_TOO_LONG = "the value is too long"
-MSG_MAC_INVALID = "the value is not valid"
-MSG_BASE64_FAILED = "base64 decode failed"
-MSG_TIMESTAMP_INVALID = "invalid timestamp"
-MSG_TIMESTAMP_TOO_NEW = "timestamp is too new"
-MSG_TIMESTAMP_EXPIRED = "expired timestamp"
-MSG_DECRYPTION_FAILED = "the value could not be decrypted"
-MSG_IV_FAILED = "failed to generate random iv"
+_MSG_HASH_KEY_NOT_SET = "hash key is not set"
+_MSG_BLOCK_KEY_NOT_SET = "block key is not set"
+_MSG_TOO_LONG = "the value is too long"
+_MSG_MAC_INVALID = "the value is not valid"
+_MSG_BASE64_FAILED = "base64 decode failed"
+_MSG_TIMESTAMP_INVALID = "invalid timestamp"
+_MSG_TIMESTAMP_TOO_NEW = "timestamp is too new"
+_MSG_TIMESTAMP_EXPIRED = "expired timestamp"
+_MSG_DECRYPTION_FAILED = "the value could not be decrypted"
+_MSG_IV_FAILED = "failed to generate random iv"
 
 _AES_KEY_SIZES = (16, 24, 32)
 
@@ -94,10 +95,10 @@ class SecureCookie:
     ) -> None:
         # Go 1.1.2 rejects nil and empty hash keys alike (errHashKeyNotSet).
         if hash_key is None:
-            raise usage_error(MSG_HASH_KEY_NOT_SET)
+            raise usage_error(_MSG_HASH_KEY_NOT_SET)
         self._hash_key = _key_bytes(hash_key, "hash key")
         if not self._hash_key:
-            raise usage_error(MSG_HASH_KEY_NOT_SET)
+            raise usage_error(_MSG_HASH_KEY_NOT_SET)
         self._block_key = None if block_key is None else _key_bytes(block_key, "block key")
         self._mac_template = hmac.new(self._hash_key, digestmod=hashlib.sha256)
         self._cipher: CTRCipher | None = None
@@ -138,7 +139,7 @@ class SecureCookie:
     def block_func(self, func: BlockFunc) -> SecureCookie:
         """The block cipher built from the block key (default AES), used in CTR mode."""
         if self._block_key is None:
-            raise usage_error(MSG_BLOCK_KEY_NOT_SET)
+            raise usage_error(_MSG_BLOCK_KEY_NOT_SET)
         try:
             algorithm = func(self._block_key)
         except Exception as exc:
@@ -177,14 +178,15 @@ class SecureCookie:
         # 1. Serialize.
         payload = _run_serializer(self._serializer.serialize, value, usage_error)
         if not isinstance(payload, bytes):
-            raise usage_error(cause=usage_error(f"serializer returned {type(payload).__name__}"))
+            inner = usage_error(f"serializer returned {type(payload).__name__}")
+            raise go_double_wrap(usage_error, inner)
         # 2. Encrypt (optional).
         if self._cipher is not None:
             try:
                 payload = self._cipher.encrypt(payload)
             except OSError as exc:  # the OS random source failed: nobody's fault here
                 # Go's errGeneratingIV carries no cause, so the text stays Go's.
-                raise internal_error(MSG_IV_FAILED) from exc
+                raise internal_error(_MSG_IV_FAILED) from exc
         # 3. MAC over "name|date|value"; the name is covered but not stored.
         signed = b"%s|%d|%s" % (name_bytes, self._now(), b64encode(payload))
         cookie = signed[len(name_bytes) + 1 :] + b"|" + self._mac(signed)
@@ -192,7 +194,7 @@ class SecureCookie:
         encoded = b64encode(cookie)
         # 5. Check length.
         if self._max_length != 0 and len(encoded) > self._max_length:
-            raise usage_error(MSG_TOO_LONG)
+            raise usage_error(_MSG_TOO_LONG)
         return encoded.decode("ascii")
 
     # Decode -----------------------------------------------------------------
@@ -206,38 +208,38 @@ class SecureCookie:
         name_bytes = _name_bytes(name)
         if not isinstance(value, str):
             cause = TypeError(f"cookie value must be str, not {type(value).__name__}")
-            raise decode_error(MSG_MAC_INVALID, cause=cause)
+            raise decode_error(_MSG_MAC_INVALID, cause=cause)
         # Go measures and decodes the UTF-8 bytes of the string.
         raw = value.encode("ascii") if value.isascii() else value.encode("utf-8", "surrogatepass")
         # 1. Check length.
         if self._max_length != 0 and len(raw) > self._max_length:
-            raise decode_error(MSG_TOO_LONG)
+            raise decode_error(_MSG_TOO_LONG)
         # 2. Decode from base64.
         decoded = _b64decode(raw)
         # 3. Verify MAC. Value is "date|value|mac"; the raw MAC may itself hold "|".
         parts = decoded.split(b"|", 2)
         if len(parts) != 3:
-            raise decode_error(MSG_MAC_INVALID)
+            raise decode_error(_MSG_MAC_INVALID)
         signed = name_bytes + b"|" + decoded[: len(decoded) - len(parts[2]) - 1]
         if not hmac.compare_digest(parts[2], self._mac(signed)):
-            raise decode_error(MSG_MAC_INVALID)
+            raise decode_error(_MSG_MAC_INVALID)
         # 4. Verify date ranges (strict comparisons, as Go).
         try:
             stamp = parse_timestamp(parts[0])
         except ValueError as exc:
-            raise decode_error(MSG_TIMESTAMP_INVALID) from exc
+            raise decode_error(_MSG_TIMESTAMP_INVALID) from exc
         now = self._now()
         if self._min_age != 0 and stamp > now - self._min_age:
-            raise decode_error(MSG_TIMESTAMP_TOO_NEW)
+            raise decode_error(_MSG_TIMESTAMP_TOO_NEW)
         if self._max_age != 0 and stamp < now - self._max_age:
-            raise decode_error(MSG_TIMESTAMP_EXPIRED)
+            raise decode_error(_MSG_TIMESTAMP_EXPIRED)
         # 5. Decrypt (optional).
         payload = _b64decode(parts[1])
         if self._cipher is not None:
             try:
                 payload = self._cipher.decrypt(payload)
             except DecryptionError as exc:
-                raise decode_error(MSG_DECRYPTION_FAILED) from exc
+                raise decode_error(_MSG_DECRYPTION_FAILED) from exc
         # 6. Deserialize.
         return _run_serializer(self._serializer.deserialize, payload, decode_error)
 
@@ -261,21 +263,14 @@ def _b64decode(data: bytes) -> bytes:
     try:
         return b64decode(data)
     except Base64Error as exc:
-        raise decode_error(MSG_BASE64_FAILED, cause=exc) from exc
+        raise decode_error(_MSG_BASE64_FAILED, cause=exc) from exc
 
 
 def _run_serializer(
     step: Callable[[Any], object], argument: object, wrap: Callable[..., Error]
 ) -> Any:
-    """Call a serializer step and add Go's outer error layer to any failure.
-
-    Go wraps the serializer's own cookieError once more (hence the doubled
-    "securecookie: error - caused by:"); a foreign exception escaping a
-    serializer is first given the serializer's layer, so it never escapes.
-    """
+    """Call a serializer step; any failure becomes Go's doubly wrapped error (go_double_wrap)."""
     try:
         return step(argument)
-    except Error as err:
-        raise wrap(cause=err) from err
     except Exception as exc:
-        raise wrap(cause=wrap(cause=exc)) from exc
+        raise go_double_wrap(wrap, exc) from exc

@@ -10,8 +10,8 @@ codec failed; like Go's ``MultiError`` its flags are the OR of its members.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Sequence
-from typing import overload
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Generic, TypeVar, overload
 
 _PREFIX = "securecookie: "
 
@@ -84,6 +84,23 @@ def internal_error(message: str = "", cause: BaseException | None = None) -> Err
     return Error(message, kind=ErrorKind.INTERNAL, cause=cause)
 
 
+def go_double_wrap(make: Callable[..., Error], cause: BaseException) -> Error:
+    """The error a codec step raises for a serializer failure, worded as Go words it.
+
+    Go's serializers return their own ``cookieError`` and the codec wraps it
+    once more, so the text reads ``securecookie: error - caused by:
+    securecookie: error - caused by: <cause>``. An :class:`Error` from the
+    serializer already is the inner layer and gets only the outer one; any
+    other exception (a foreign one escaping a serializer, or a codec-made
+    description) gets both, so it never escapes unwrapped and the text stays
+    Go's. ``make`` picks the flag (:func:`usage_error` when encoding,
+    :func:`decode_error` when decoding).
+    """
+    if isinstance(cause, Error):
+        return make(cause=cause)
+    return make(cause=make(cause=cause))
+
+
 def multi_error_text(errors: Sequence[BaseException]) -> str:
     """Go's ``MultiError.Error()``: the first error's text plus a count of the others.
 
@@ -100,10 +117,40 @@ def multi_error_text(errors: Sequence[BaseException]) -> str:
     return f"{first} (and {count - 1} other errors)"
 
 
-class MultiError(Error, Sequence[Error]):
-    """Several codec failures, in codec order (Go's ``securecookie.MultiError``)."""
+E_co = TypeVar("E_co", bound=BaseException, covariant=True)
 
-    errors: tuple[Error, ...]
+
+class ErrorList(Sequence[E_co], Generic[E_co]):
+    """The sequence side of a multi-error: its members in order, and Go's text for them.
+
+    Mixed into :class:`MultiError` here and into ``mongostore.sessions.MultiError``,
+    which hold different members but read and print the same way.
+    """
+
+    errors: tuple[E_co, ...]
+
+    def _text(self) -> str:
+        return multi_error_text(self.errors)
+
+    def __str__(self) -> str:
+        return self._text()
+
+    @overload
+    def __getitem__(self, index: int) -> E_co: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[E_co]: ...
+    def __getitem__(self, index: int | slice) -> E_co | Sequence[E_co]:
+        return self.errors[index]
+
+    def __len__(self) -> int:
+        return len(self.errors)
+
+    def __iter__(self) -> Iterator[E_co]:
+        return iter(self.errors)
+
+
+class MultiError(ErrorList[Error], Error):
+    """Several codec failures, in codec order (Go's ``securecookie.MultiError``)."""
 
     def __init__(self, errors: Iterable[Error]) -> None:
         self.errors = tuple(errors)
@@ -111,19 +158,3 @@ class MultiError(Error, Sequence[Error]):
         for err in self.errors:
             kind |= err.kind
         super().__init__(kind=kind)
-
-    def _text(self) -> str:
-        return multi_error_text(self.errors)
-
-    @overload
-    def __getitem__(self, index: int) -> Error: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Error]: ...
-    def __getitem__(self, index: int | slice) -> Error | Sequence[Error]:
-        return self.errors[index]
-
-    def __len__(self) -> int:
-        return len(self.errors)
-
-    def __iter__(self) -> Iterator[Error]:
-        return iter(self.errors)

@@ -7,14 +7,16 @@ new ones use the new keys.
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable
+from typing import Protocol, TypeVar, runtime_checkable
 
 from securecookie.codec import SecureCookie
 from securecookie.errors import Error, MultiError, usage_error
 
 __all__ = ["Codec", "codecs_from_pairs", "decode_multi", "encode_multi"]
 
-MSG_NO_CODECS = "no codecs provided"
+_MSG_NO_CODECS = "no codecs provided"
+_T = TypeVar("_T")
 
 
 @runtime_checkable
@@ -44,15 +46,7 @@ def codecs_from_pairs(*keys: bytes | None) -> list[SecureCookie]:
 
 def encode_multi(name: str, value: object, *codecs: Codec) -> str:
     """Encode with the first codec that succeeds; raise :class:`MultiError` if all fail."""
-    if not codecs:
-        raise usage_error(MSG_NO_CODECS)
-    errors: list[Error] = []
-    for codec in codecs:
-        try:
-            return codec.encode(name, value)
-        except Error as err:
-            errors.append(err)
-    raise MultiError(errors)
+    return _first_success(codecs, lambda codec: codec.encode(name, value))
 
 
 def decode_multi(name: str, value: str, *codecs: Codec) -> object:
@@ -61,12 +55,21 @@ def decode_multi(name: str, value: str, *codecs: Codec) -> object:
     A cookie that fails in a newer codec for any reason (expired, bad payload)
     is still tried with the older ones, exactly as Go does.
     """
+    return _first_success(codecs, lambda codec: codec.decode(name, value))
+
+
+def _first_success(codecs: tuple[Codec, ...], attempt: Callable[[Codec], _T]) -> _T:
+    """``attempt(codec)`` for the first codec that raises no :class:`Error`, in order.
+
+    No codecs is a usage error; when every codec fails, a :class:`MultiError`
+    lists each failure in codec order. Other exceptions propagate at once.
+    """
     if not codecs:
-        raise usage_error(MSG_NO_CODECS)
+        raise usage_error(_MSG_NO_CODECS)
     errors: list[Error] = []
     for codec in codecs:
         try:
-            return codec.decode(name, value)
+            return attempt(codec)
         except Error as err:
             errors.append(err)
     raise MultiError(errors)

@@ -607,3 +607,43 @@ def test_numeric_setters_truncate_floats_like_gos_int_conversion() -> None:
     clock.now += 1
     with pytest.raises(Error):
         codec.decode("n", cookie)
+
+
+# Gaps the mutation review found -----------------------------------------------------
+
+
+def test_a_serializer_returning_str_is_a_typed_usage_error() -> None:
+    class Stringly:
+        def serialize(self, value: object) -> bytes:
+            return str(value)  # type: ignore[return-value]
+
+        def deserialize(self, data: bytes) -> object:
+            return data
+
+    codec = SecureCookie(b"hash").set_serializer(Stringly())
+    with pytest.raises(Error) as info:
+        codec.encode("n", "v")
+    assert info.value.is_usage()
+    assert str(info.value) == (
+        "securecookie: error - caused by: securecookie: serializer returned str"
+    )
+
+
+def test_a_clock_with_fractions_counts_whole_seconds_like_gos_unix() -> None:
+    clock = FrozenClock()
+    codec = json_codec(clock=clock).max_age(3600)
+    encoded = _encoded_at(codec, clock, NOW)
+    assert split_cookie(encoded)[0] == str(NOW).encode()
+    # NOW + 3600.9 is second NOW + 3600: exactly max_age old, still accepted.
+    clock.now = NOW + 3600.9  # type: ignore[assignment]
+    assert codec.decode("n", encoded) == "v"
+    clock.now = NOW + 3601.0  # type: ignore[assignment]
+    with pytest.raises(Error, match="expired timestamp"):
+        codec.decode("n", encoded)
+
+
+def test_a_cookie_stamped_at_a_fractional_time_carries_the_whole_second() -> None:
+    clock = FrozenClock()
+    codec = json_codec(clock=clock)
+    clock.now = NOW + 0.999  # type: ignore[assignment]
+    assert split_cookie(codec.encode("n", "v"))[0] == str(NOW).encode()

@@ -113,3 +113,15 @@ class TestDocumentData:
         with pytest.raises(securecookie.Error) as info:
             documents.document_data(document)
         assert info.value.is_decode()
+
+
+class TestCheckedBsonValue:
+    @pytest.mark.parametrize("value", [2**63 - 1, -(2**63), 0, "alice", None, 1.5])
+    def test_values_bson_holds_pass_unchanged(self, value: Any) -> None:
+        assert documents.checked_bson_value("user", value) == value
+
+    @pytest.mark.parametrize("value", [2**63, -(2**63) - 1, 2**64])
+    def test_ints_beyond_int64_are_refused_with_a_note(self, value: int) -> None:
+        with pytest.raises(OverflowError) as info:
+            documents.checked_bson_value("user", value)
+        assert any("'user'" in note for note in info.value.__notes__)

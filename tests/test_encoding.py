@@ -61,6 +61,8 @@ def test_decode_rejects_what_go_rejects_at_gos_offset(text: bytes, offset: int) 
         (b"QU\r\nJD", b"ABC"),
         (b"\nQUJD\n", b"ABC"),
         (b"QQ=\r\n=", b"A"),
+        (b"QQ=\n=", b"A"),  # a newline between the two padding characters
+        (b"QQ=\r\r\n\n=", b"A"),
         (b"QQ==\r\n", b"A"),
         (b"QUI=\n", b"AB"),
         (b"", b""),

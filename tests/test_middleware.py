@@ -185,3 +185,58 @@ def test_a_bad_cookie_gets_a_fresh_session_and_a_replacement_cookie_not_a_500(
     assert bad_cookie not in replacement
     again = client.get("/")  # the client now sends the replacement
     assert again.get_data() == b"visits=2 bad=False"
+
+
+def _recording_server() -> tuple[Any, list[str], list[bytes]]:
+    """A WSGI server's start_response; (it, the statuses it got, the bytes written to it)."""
+    statuses: list[str] = []
+    written: list[bytes] = []
+
+    def server_start_response(
+        status: str, headers: list[tuple[str, str]], exc_info: object = None, /
+    ) -> Any:
+        statuses.append(status)
+        return written.append
+
+    return server_start_response, statuses, written
+
+
+def test_bytes_written_through_write_after_a_failed_save_never_reach_the_client() -> None:
+    store = FakeStore(fail=True)
+
+    def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        store.get(environ, "s")
+        write = start_response("200 OK", [("Content-Type", "text/html")])
+        write(b"secret page written the legacy way")
+        return []
+
+    server_start_response, statuses, written = _recording_server()
+    environ = EnvironBuilder(path="/").get_environ()
+    body = SessionMiddleware(app)(environ, server_start_response)
+    assert list(body) == [b"Internal Server Error\n"]
+    assert statuses == ["500 Internal Server Error"]
+    assert written == []
+
+
+class BodyWithoutClose:
+    """An app body that is iterable but has no ``close`` (WSGI makes close optional)."""
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield b"plain"
+
+
+@pytest.mark.parametrize("fail", [False, True], ids=["saved", "save-failed"])
+def test_a_body_without_close_is_served_and_closed_without_error(fail: bool) -> None:
+    store = FakeStore(fail=fail)
+
+    def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        store.get(environ, "s")
+        start_response("200 OK", [])
+        return BodyWithoutClose()
+
+    server_start_response, _statuses, _written = _recording_server()
+    environ = EnvironBuilder(path="/").get_environ()
+    body = SessionMiddleware(app)(environ, server_start_response)
+    expected = [b"Internal Server Error\n"] if fail else [b"plain"]
+    assert list(body) == expected
+    body.close()  # type: ignore[attr-defined]

@@ -123,3 +123,16 @@ def test_decode_multi_tries_older_codecs_when_a_newer_one_rejects_for_any_reason
     short = new.max_length(8)
     cookie = old.encode("sid", "v")
     assert decode_multi("sid", cookie, short, old) == "v"
+
+
+def test_codecs_from_pairs_keeps_the_last_pairs_block_key() -> None:
+    old_hash, old_block = b"h" * 32, b"b" * 32
+    new_hash, new_block = b"H" * 32, b"B" * 32
+    first, last = _json(codecs_from_pairs(new_hash, new_block, old_hash, old_block))
+    # The last pair's codec encrypts with its block key: only that key opens its cookie.
+    encrypted = _json([SecureCookie(old_hash, old_block)])[0].encode("n", "v")
+    hash_only = _json([SecureCookie(old_hash)])[0].encode("n", "v")
+    assert last.decode("n", encrypted) == "v"
+    with pytest.raises(Error):
+        last.decode("n", hash_only)
+    assert first.decode("n", first.encode("n", "v")) == "v"

@@ -9,15 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mongostore.cookie_syntax import is_cookie_name_valid
 from mongostore.sessions import (
-    Cookie,
     InvalidCookieNameError,
     InvalidOptionsError,
     Options,
-    is_cookie_name_valid,
     new_cookie,
 )
-from mongostore.sessions.cookie import http_date
+from mongostore.sessions.cookie import Cookie, http_date
 from tests.support import vectors
 
 SET_COOKIE_VECTORS = vectors.vectors("set_cookie")
@@ -195,3 +194,41 @@ def test_no_input_can_inject_attributes_or_header_lines(value: str, path: str, d
     assert all(" " <= char < "\x7f" for char in header)
     attributes = header.split("; ")[1:]
     assert all(attr.split("=", 1)[0] in ("Path", "Domain") for attr in attributes)
+
+
+# Go's bounds, at the edge (isCookieDomainName, time.Duration) -----------------------
+
+_LABEL = "a" * 63
+
+
+@pytest.mark.parametrize(
+    ("domain", "kept"),
+    [
+        (".".join([_LABEL] * 4), True),  # 255 bytes: Go's longest domain
+        (".".join([_LABEL, _LABEL, _LABEL, "b" * 62, "c"]), False),  # 256 bytes
+        ("a", True),  # one character is a domain
+        ("7", False),  # but not without a letter
+        (_LABEL + ".com", True),  # a 63-byte first label
+        ("example." + _LABEL, True),  # a 63-byte last label
+        ("example." + _LABEL + "a", False),  # a 64-byte last label
+    ],
+    ids=["255-bytes", "256-bytes", "1-letter", "1-digit", "63-first", "63-last", "64-last"],
+)
+def test_domain_bounds_are_gos(domain: str, kept: bool) -> None:
+    header = new_cookie("s", "v", Options(domain=domain))
+    assert header == (f"s=v; Domain={domain}" if kept else "s=v")
+
+
+def test_the_longest_max_age_go_can_hold_is_written() -> None:
+    limit = (2**63 - 1) // 10**9  # Go's time.Duration in whole seconds
+    header = new_cookie("s", "v", Options(max_age=limit), now=0)
+    assert header.endswith(f"; Max-Age={limit}")
+    with pytest.raises(InvalidOptionsError, match="overflows"):
+        new_cookie("s", "v", Options(max_age=limit + 1), now=0)
+
+
+def test_same_site_set_after_construction_is_checked_again_before_a_cookie() -> None:
+    options = Options(same_site="Lax")
+    options.same_site = "Sometimes"  # type: ignore[assignment]
+    with pytest.raises(InvalidOptionsError, match="same_site"):
+        new_cookie("s", "v", options)

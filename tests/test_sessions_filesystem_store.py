@@ -205,7 +205,7 @@ def test_corrupt_file_gives_a_fresh_session_with_the_decode_error(tmp_path: Path
     damaged = store.new(request_with_cookie(cookie_pair(header)), "s")
     assert damaged.load_error is not None
     assert damaged.load_error.is_decode()
-    # API.md: id "" like every bad load; the next save writes a new file.
+    # The contract (docs/reference.md): id "" like every bad load; the next save writes anew.
     assert (damaged.is_new, damaged.id, damaged.values) == (True, "", {})
 
 

@@ -1,4 +1,6 @@
-"""MongoStore: the Go store's ported tests, API.md's Get/New/Save rows, every method.
+"""MongoStore: the Go store's ported tests, the contract's Get/New/Save rows, every method.
+
+The contract is docs/reference.md, section "mongostore".
 
 Runs on every backend: mongomock and the wire server, or MONGODB_URI (tests/support/mongo.py).
 """
@@ -268,7 +270,7 @@ class TestConstruction:
         assert "expired timestamp" in str(expired.load_error)
 
 
-# -- Get/New semantics (API.md) --------------------------------------------------------
+# -- Get/New semantics (docs/reference.md) ---------------------------------------------------------
 
 
 class TestLoadSemantics:

@@ -20,10 +20,10 @@ import pymongo
 import pymongo.errors
 
 from mongostore.cli.failure import EXIT_FAILURE, EXIT_USAGE, CommandError, one_line
+from mongostore.store import DEFAULT_COLLECTION
 
 URI_ENV = "MONGODB_URI"
 URI_SCHEMES = ("mongodb://", "mongodb+srv://")
-DEFAULT_COLLECTION = "session"
 DEFAULT_TIMEOUT = 2.0
 MAX_TIMEOUT = 1_000_000
 

@@ -1,9 +1,12 @@
-"""gorilla/sessions for Python: sessions for any WSGI app, with cookie and file stores."""
+"""gorilla/sessions for Python: sessions for any WSGI app, with cookie and file stores.
+
+These are the public names (docs/reference.md describes each). Helpers such
+as the ``Cookie`` record or the cookie-name check stay in their modules
+(:mod:`mongostore.sessions.cookie`, :mod:`mongostore.cookie_syntax`).
+"""
 
 from __future__ import annotations
 
-from mongostore.sessions.cookie import Cookie as Cookie
-from mongostore.sessions.cookie import is_cookie_name_valid as is_cookie_name_valid
 from mongostore.sessions.cookie import new_cookie as new_cookie
 from mongostore.sessions.cookie_store import CookieStore as CookieStore
 from mongostore.sessions.errors import FlashesTypeError as FlashesTypeError

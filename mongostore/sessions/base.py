@@ -1,7 +1,10 @@
 """What every codec-protected store shares: codecs from key pairs, options, limits, loading.
 
 :class:`StoreConfig` is the I/O-free part (sync and async stores both build on
-it); :class:`CodecStore` adds the synchronous ``get``/``new`` template.
+it): codecs, the options with their defaults, the max-age and max-length
+setters, and the bad-cookie rule (a cookie that fails to decode gives a new
+session with ``load_error``). :class:`CodecStore` adds the synchronous
+``get``/``new`` template.
 """
 
 from __future__ import annotations
@@ -15,12 +18,26 @@ from mongostore.http import RequestLike, ResponseLike, request_cookie
 from mongostore.sessions.options import Options, validate_max_age
 from mongostore.sessions.registry import get_registry
 from mongostore.sessions.session import Session
+from securecookie.codec import DEFAULT_MAX_AGE
 
 if TYPE_CHECKING:
     from mongostore.sessions.protocol import AnyStore
 
-#: Go's default store max age: 30 days.
-DEFAULT_MAX_AGE = 86400 * 30
+
+def default_options(**overrides: Any) -> Options:
+    """A store's default options: path "/", max age 30 days, HttpOnly, plus ``overrides``.
+
+    Every store starts from these; each passes only where its Go original
+    differs (SameSite, Secure).
+    """
+    fields: dict[str, Any] = {
+        "path": "/",
+        "max_age": DEFAULT_MAX_AGE,
+        # Deliberate change from Go, in every store: scripts never need the session cookie.
+        "http_only": True,
+    }
+    fields.update(overrides)
+    return Options(**fields)
 
 
 class StoreConfig:

@@ -16,27 +16,18 @@ import math
 import re
 import time
 
+from mongostore.cookie_syntax import INVALID_PATH_CHAR, INVALID_VALUE_CHAR, is_cookie_name_valid
 from mongostore.sessions.errors import InvalidCookieNameError, InvalidOptionsError
 from mongostore.sessions.options import Options, SameSite, validate
 
 _log = logging.getLogger(__name__)
 
-# RFC 7230 tchar: what Go's httpguts.IsTokenRune accepts in a cookie name.
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-# Characters Go's validCookieValueByte / validCookiePathByte reject.
-_INVALID_VALUE_CHARS = re.compile(r"[^\x20\x21\x23-\x3a\x3c-\x5b\x5d-\x7e]")
-_INVALID_PATH_CHARS = re.compile(r"[^\x20-\x3a\x3c-\x7e]")
 # Go's time.Duration is int64 nanoseconds; a longer max age overflows in Go.
 _MAX_AGE_LIMIT = (2**63 - 1) // 10**9
 # Go's NewCookie expires a deleted cookie at time.Unix(1, 0).
 _DELETED_EXPIRES = 1
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def is_cookie_name_valid(name: str) -> bool:
-    """True when ``name`` is a non-empty RFC 7230 token (Go's ``isCookieNameValid``)."""
-    return _TOKEN.fullmatch(name) is not None
 
 
 def _sanitize(field: str, invalid: re.Pattern[str], value: str) -> str:
@@ -49,7 +40,7 @@ def _sanitize(field: str, invalid: re.Pattern[str], value: str) -> str:
 
 
 def _sanitize_value(value: str) -> str:
-    value = _sanitize("Cookie.Value", _INVALID_VALUE_CHARS, value)
+    value = _sanitize("Cookie.Value", INVALID_VALUE_CHAR, value)
     if value and (" " in value or "," in value):
         return f'"{value}"'
     return value
@@ -147,7 +138,7 @@ class Cookie:
             raise InvalidCookieNameError(self.name)
         parts = [f"{self.name}={_sanitize_value(self.value)}"]
         if self.path:
-            parts.append(f"Path={_sanitize('Cookie.Path', _INVALID_PATH_CHARS, self.path)}")
+            parts.append(f"Path={_sanitize('Cookie.Path', INVALID_PATH_CHAR, self.path)}")
         if self.domain:
             if _valid_domain(self.domain):
                 parts.append(f"Domain={self.domain.removeprefix('.')}")

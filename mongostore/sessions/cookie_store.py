@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import securecookie
 from mongostore.http import RequestLike, ResponseLike, add_set_cookie
-from mongostore.sessions.base import DEFAULT_MAX_AGE, CodecStore, session_values
+from mongostore.sessions.base import CodecStore, default_options, session_values
 from mongostore.sessions.cookie import new_cookie
-from mongostore.sessions.options import Options
 from mongostore.sessions.session import Session
 
 
@@ -19,15 +18,7 @@ class CookieStore(CodecStore):
     """
 
     def __init__(self, *key_pairs: bytes | None) -> None:
-        options = Options(
-            path="/",
-            max_age=DEFAULT_MAX_AGE,
-            same_site="None",
-            secure=True,
-            # Deliberate change from Go: scripts never need the session cookie.
-            http_only=True,
-        )
-        super().__init__(key_pairs, options)
+        super().__init__(key_pairs, default_options(same_site="None", secure=True))
 
     def _load(self, name: str, cookie: str) -> Session:
         """The session whose values the cookie itself carries."""

@@ -6,11 +6,10 @@ catches them all; ``str(err)`` equals Go's ``err.Error()`` where Go defines it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from typing import overload
+from collections.abc import Iterable
 
 from mongostore.errors import Error
-from securecookie.errors import multi_error_text
+from securecookie.errors import ErrorList
 
 
 class InvalidCookieNameError(Error, ValueError):
@@ -66,30 +65,9 @@ class SaveError(Error):
         super().__init__(f'sessions: error saving session "{name}" -- {cause}')
 
 
-class MultiError(Error, Sequence[Exception]):
+class MultiError(ErrorList[Exception], Error):
     """Every failure of a save-all, in save order (Go's ``sessions.MultiError``)."""
-
-    errors: tuple[Exception, ...]
 
     def __init__(self, errors: Iterable[Exception]) -> None:
         self.errors = tuple(errors)
         super().__init__(self._text())
-
-    def _text(self) -> str:
-        return multi_error_text(self.errors)
-
-    def __str__(self) -> str:
-        return self._text()
-
-    @overload
-    def __getitem__(self, index: int) -> Exception: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Exception]: ...
-    def __getitem__(self, index: int | slice) -> Exception | Sequence[Exception]:
-        return self.errors[index]
-
-    def __len__(self) -> int:
-        return len(self.errors)
-
-    def __iter__(self) -> Iterator[Exception]:
-        return iter(self.errors)

@@ -21,9 +21,8 @@ from typing import Any
 
 import securecookie
 from mongostore.http import RequestLike, ResponseLike, add_set_cookie
-from mongostore.sessions.base import DEFAULT_MAX_AGE, CodecStore, session_values
+from mongostore.sessions.base import CodecStore, default_options, session_values
 from mongostore.sessions.cookie import new_cookie
-from mongostore.sessions.options import Options
 from mongostore.sessions.session import Session
 
 #: File name prefix of a session file (Go's).
@@ -88,13 +87,7 @@ class FilesystemStore(CodecStore):
 
     def __init__(self, path: str | os.PathLike[str] = "", *key_pairs: bytes | None) -> None:
         self.path = Path(os.fspath(path) or tempfile.gettempdir())
-        options = Options(
-            path="/",
-            max_age=DEFAULT_MAX_AGE,
-            # Deliberate change from Go: scripts never need the session cookie.
-            http_only=True,
-        )
-        super().__init__(key_pairs, options)
+        super().__init__(key_pairs, default_options())
 
     def file_path(self, session_id: str) -> Path:
         """Where the values of ``session_id`` live (only its last path element counts)."""

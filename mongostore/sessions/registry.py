@@ -15,9 +15,9 @@ from collections.abc import MutableMapping
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from mongostore.asgi_http import RequestWithScope, scope_of
+from mongostore.cookie_syntax import is_cookie_name_valid
 from mongostore.http import RequestLike, ResponseLike, environ_of
 from mongostore.sessions.blocking import run_blocking
-from mongostore.sessions.cookie import is_cookie_name_valid
 from mongostore.sessions.errors import (
     InvalidCookieNameError,
     MissingStoreError,

@@ -39,7 +39,7 @@ class GobSerializer:
         except GobError as exc:
             raise decode_error(cause=exc) from exc
         except Exception as exc:
-            # Untrusted bytes must only ever produce a decode Error (API.md); a
+            # Untrusted bytes must only ever produce a decode Error (docs/reference.md); a
             # decoder bug surfacing here stays visible through the chained cause.
             cause = GobError(f"gob: cannot decode: {type(exc).__name__}")
             raise decode_error(cause=cause) from exc

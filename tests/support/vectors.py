@@ -73,7 +73,7 @@ def typed_to_python(typed: dict[str, Any]) -> Any:
 
     Maps become ``dict`` whatever their Go key type; ``time.Time`` becomes an
     aware ``datetime`` with the Go zone offset, nanoseconds truncated to
-    microseconds (API.md).
+    microseconds (docs/reference.md, "gob").
     """
     go_type: str = typed["type"]
     value = typed["value"]
