@@ -20,14 +20,15 @@ from typing import Any, TypeVar, cast
 
 from pymongo.asynchronous.collection import AsyncCollection
 
-from mongostore import flows
-from mongostore.asgi_http import RequestWithScope, add_set_cookie, scope_cookie
+from mongostore import flows, lifetimes
+from mongostore.asgi_http import RequestWithScope, add_set_cookie, scope_cookie, scope_of
 from mongostore.cleaner import run_auto_clean_async, validate_interval
+from mongostore.lifetimes import SaveAction, SessionInfo
 from mongostore.sessions.registry import get_async_registry
 from mongostore.sessions.session import Session
-from mongostore.store_base import DEFAULT_COLLECTION, MongoStoreBase, collection_of
+from mongostore.store_base import DEFAULT_COLLECTION, Lifetime, MongoStoreBase, collection_of
 
-__all__ = ["AsyncMongoStore", "AsyncSessionCollection", "run_async"]
+__all__ = ["AsyncMongoStore", "AsyncSessionCollection", "SaveAction", "SessionInfo", "run_async"]
 
 T = TypeVar("T")
 
@@ -54,12 +55,21 @@ class AsyncMongoStore(MongoStoreBase):
         database: object,
         *key_pairs: bytes | None,
         collection: str = DEFAULT_COLLECTION,
+        touch_after: float = lifetimes.DEFAULT_TOUCH_AFTER,
+        absolute_timeout: float | None = None,
+        record_client: bool = False,
+        trusted_proxies: int = 0,
     ) -> None:
         self.collection = cast(
             AsyncSessionCollection, collection_of(database, collection, asynchronous=True)
         )
         self._auto_clean: asyncio.Task[None] | None = None
-        super().__init__(key_pairs)
+        lifetime = Lifetime(touch_after, absolute_timeout, record_client, trusted_proxies)
+        super().__init__(key_pairs, lifetime)
+
+    def _read_client(self, request: object) -> dict[str, str | None]:
+        """The client fields of an ASGI HTTP scope (user agent, address per ``trusted_proxies``)."""
+        return lifetimes.asgi_client(scope_of(request), self.trusted_proxies)
 
     async def get(self, request: RequestWithScope, name: str) -> Session:
         """The session ``name`` of this request, loaded once per request (the scope's registry)."""
@@ -80,13 +90,33 @@ class AsyncMongoStore(MongoStoreBase):
 
         As :meth:`MongoStore.save`; a failed write adds no header.
         """
-        header = await run_async(self.collection, flows.save(self, session))
-        add_set_cookie(response, header)
+        flow = flows.save(self, session, self._client(request))
+        add_set_cookie(response, await run_async(self.collection, flow))
+
+    async def autosave(self, request: object, response: object, session: Session) -> SaveAction:
+        """The implicit save (the ASGI middleware, save-all): as :meth:`MongoStore.autosave`."""
+        flow = flows.autosave(self, session, self._client(request))
+        action, header = await run_async(self.collection, flow)
+        if header is not None:
+            add_set_cookie(response, header)
+        return action
 
     async def regenerate(self, request: object, response: object, session: Session) -> None:
         """Move the session to a fresh ID (on login), as :meth:`MongoStore.regenerate`."""
-        header = await run_async(self.collection, flows.regenerate(self, session))
-        add_set_cookie(response, header)
+        flow = flows.regenerate(self, session, self._client(request))
+        add_set_cookie(response, await run_async(self.collection, flow))
+
+    async def list_sessions(self, user: Any) -> list[SessionInfo]:
+        """The live sessions of ``user``, newest first (see :meth:`MongoStore.list_sessions`)."""
+        return await run_async(self.collection, flows.list_sessions(self, user))
+
+    async def revoke(self, session_id: str, *, user: Any = None) -> bool:
+        """End the session ``session_id`` (of ``user`` when given); True if there was one."""
+        return await run_async(self.collection, flows.revoke(session_id, user))
+
+    async def expire_sessions_except(self, user: Any, keep_session_id: str) -> int:
+        """End every session of ``user`` but ``keep_session_id``; the count."""
+        return await run_async(self.collection, flows.expire_sessions_except(user, keep_session_id))
 
     async def expire_sessions(self, user: Any, provider: Any) -> int:
         """Delete every session of ``user`` at ``provider``; the count."""

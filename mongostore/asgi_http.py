@@ -11,7 +11,7 @@ the first cookie of a name wins, as in Go.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Any, Protocol, TypeAlias, cast
 
 from mongostore import http
@@ -56,6 +56,30 @@ def cookie_lines(scope: Scope) -> list[str]:
         if isinstance(key, bytes) and isinstance(value, bytes) and key.lower() == b"cookie":
             lines.append(value.decode("latin-1"))
     return lines
+
+
+def client_headers(scope: Mapping[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """``(user agent, X-Forwarded-For, peer host)`` of an ASGI scope, each None when absent.
+
+    The first ``user-agent`` header counts; every ``x-forwarded-for`` header
+    is joined with ", " in order (as WSGI servers join repeated headers). The
+    peer is the host of the scope's ``client`` pair.
+    """
+    agent: str | None = None
+    forwarded: list[str] = []
+    for raw_name, raw_value in scope.get("headers") or ():
+        name = bytes(raw_name).lower()
+        if name == b"user-agent" and agent is None:
+            agent = bytes(raw_value).decode("latin-1")
+        elif name == b"x-forwarded-for":
+            forwarded.append(bytes(raw_value).decode("latin-1"))
+    client = scope.get("client")
+    peer = client[0] if isinstance(client, list | tuple) and client else None
+    return (
+        agent,
+        ", ".join(forwarded) if forwarded else None,
+        peer if isinstance(peer, str) else None,
+    )
 
 
 def scope_cookie(request: object, name: str) -> str | None:

@@ -45,7 +45,7 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 def object_id_from_hex(text: object) -> ObjectId | None:
     """The ObjectId spelled by ``text``, or None when it is not 24 hex digits."""
     if isinstance(text, str) and _OBJECT_ID_HEX.fullmatch(text):
-        return ObjectId(text)
+        return ObjectId(bytes.fromhex(text))  # from the 12 bytes: no second hex check
     return None
 
 

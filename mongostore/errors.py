@@ -87,3 +87,7 @@ class TTLIndexRefusedError(Error, RuntimeError):
             "(written by a Go-style store); ensure_indexes(ttl=False) leaves the TTL index "
             "out, force_ttl=True adds it anyway"
         )
+
+
+class InvalidLifetimeError(Error, ValueError):
+    """A lifetime option of a store (``touch_after``, ``absolute_timeout``, ...) is unusable."""

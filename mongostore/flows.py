@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from pymongo.errors import PyMongoError
 
 import securecookie
-from mongostore import documents, queries, rules
+from mongostore import documents, lifetimes, queries, rules
 from mongostore.documents import FIELD_EXPIRES, FIELD_ID, FIELD_PROVIDER, FIELD_USER
 from mongostore.errors import SessionNotFoundError, TTLIndexRefusedError, note_database_error
+from mongostore.lifetimes import LoadedState, SaveAction, SessionInfo
 from mongostore.sessions.session import Session
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ class Call:
     args: tuple[Any, ...]
     action: str
     kwargs: dict[str, Any] = field(default_factory=dict)
+    #: The call returns a cursor whose documents the flow wants as a list.
+    collect: bool = False
 
 
 #: A store operation: yields calls, is sent their results, returns ``T``.
@@ -70,10 +73,26 @@ async def drive(flow: Flow[T], collection: Any) -> T:
             sent = getattr(collection, call.method)(*call.args, **call.kwargs)
             if inspect.isawaitable(sent):
                 sent = await sent
+            if call.collect:
+                sent = await collect(sent)
         except BaseException as err:
             if isinstance(err, PyMongoError):
                 note_database_error(err, call.action, collection.full_name)
             error = err
+
+
+async def collect(cursor: Any) -> list[Any]:
+    """The documents of a cursor: ``to_list()`` (awaited for an async one), else iterated."""
+    to_list = getattr(cursor, "to_list", None)
+    if to_list is None:
+        return list(cursor)
+    documents_ = to_list()
+    if inspect.isawaitable(documents_):
+        documents_ = await documents_
+    return list(documents_)
+
+
+Client: TypeAlias = "Mapping[str, str | None] | None"
 
 
 # -- Get / New ---------------------------------------------------------------
@@ -98,29 +117,91 @@ def load(store: MongoStoreBase, name: str, cookie: str) -> Flow[Session]:
     """The live session whose document the cookie's ID names; decode errors raise."""
     object_id = rules.cookie_session_id(name, cookie, store.codecs)
     now = queries.now_seconds(store.now)
-    document = yield Call(
-        "find_one", (queries.live_session_filter(object_id, now),), f"loading session {name!r}"
+    query = lifetimes.live_filter(object_id, now, store.absolute_timeout)
+    document = yield Call("find_one", (query,), f"loading session {name!r}")
+    return rules.fill_from_document(
+        store._new_session(name),
+        object_id,
+        document,
+        store.codecs,
+        now=now,
+        absolute_timeout=store.absolute_timeout,
     )
-    return rules.fill_from_document(store._new_session(name), object_id, document, store.codecs)
 
 
 # -- Save --------------------------------------------------------------------------
 
 
-def save(store: MongoStoreBase, session: Session) -> Flow[str]:
+def save(
+    store: MongoStoreBase, session: Session, client: Client, fingerprint: bytes | None = None
+) -> Flow[str]:
     """Write the session's document; the Set-Cookie value to add. Max age <= 0 deletes both.
 
     A new session (ID "") is inserted under a fresh ObjectId; an existing one
     is updated, and raises :class:`SessionNotFoundError` if its document is
-    gone. The caller adds the header only after the flow returned.
+    gone. The caller adds the header only after the flow returned. ``client``
+    is the client fields to record (None: none).
     """
     if session.options.max_age <= 0:
         yield from erase(session)
         return rules.deletion_header(session)
-    return (yield from write(store, session))
+    return (yield from write(store, session, client, fingerprint))
 
 
-def regenerate(store: MongoStoreBase, session: Session) -> Flow[str]:
+def autosave(
+    store: MongoStoreBase, session: Session, client: Client
+) -> Flow[tuple[SaveAction, str | None]]:
+    """The implicit save: write only when needed; what it did and the Set-Cookie value, if any.
+
+    Writes as :func:`save` when the values (nested ones included) or the
+    options changed since the session was loaded; touches an unchanged
+    session once more than ``touch_after`` seconds passed since its last
+    write; does nothing otherwise, nor for a new session without values (no
+    document, no cookie). :func:`mongostore.lifetimes.implicit_action` is the rule.
+    """
+    state = lifetimes.state_of(session.store_state)
+    now = queries.now_seconds(store.now)
+    fingerprint = None if state is None else lifetimes.values_fingerprint(session.values)
+    action = lifetimes.implicit_action(
+        session_id=session.id,
+        has_values=bool(session.values),
+        max_age=session.options.max_age,
+        options_changed=session.options != store.options,
+        state=state,
+        fingerprint=fingerprint,
+        now=now,
+        touch_after=store.touch_after,
+    )
+    if action is SaveAction.WRITE:
+        return action, (yield from save(store, session, client, fingerprint))
+    if action is SaveAction.TOUCH and state is not None:
+        return (yield from touch(store, session, state, now, client))
+    return SaveAction.NOTHING, None
+
+
+def touch(
+    store: MongoStoreBase, session: Session, state: LoadedState, now: int, client: Client
+) -> Flow[tuple[SaveAction, str | None]]:
+    """Extend an unchanged session: expiry and ``last_seen`` only; the cookie to send again.
+
+    A document that vanished or timed out since the load is left alone, with
+    no cookie and no error (none of the session's data is lost; the next
+    request starts a new session): the result is NOTHING.
+    """
+    planned = rules.session_touch(
+        session, state, now, store.codecs, absolute_timeout=store.absolute_timeout, client=client
+    )
+    result = yield Call(
+        "update_one", (planned.match, planned.update), f"touching session {session.name!r}"
+    )
+    if result.matched_count == 0:
+        return SaveAction.NOTHING, None
+    state.last_write = now
+    state.created_stored = True
+    return SaveAction.TOUCH, planned.header
+
+
+def regenerate(store: MongoStoreBase, session: Session, client: Client) -> Flow[str]:
     """Move the session to a fresh ID: insert a new document, delete the old one; the header.
 
     An existing session whose document is gone (signed out elsewhere,
@@ -131,8 +212,8 @@ def regenerate(store: MongoStoreBase, session: Session) -> Flow[str]:
     best effort), so no cookie may be written. Max age <= 0: as :func:`save`.
     """
     if session.options.max_age <= 0:
-        return (yield from save(store, session))
-    old_id = session.id
+        return (yield from save(store, session, client))
+    old_id, old_state = session.id, session.store_state
     if old_id and not (yield from is_live(store, old_id)):
         raise SessionNotFoundError(old_id)  # the common case: nothing written at all
     # Order: check, insert the new document, delete the old one, and only
@@ -145,51 +226,68 @@ def regenerate(store: MongoStoreBase, session: Session) -> Flow[str]:
     # sent: unusable, gone at its expiry or at the next expire_sessions.
     session.id = ""
     try:
-        header = yield from write(store, session)
+        header = yield from write(store, session, client)
     except BaseException:
-        session.id = old_id
+        session.id, session.store_state = old_id, old_state
         raise
     if old_id:
         try:
             old_was_live = (yield from delete_id(old_id)) > 0
         except BaseException:
-            yield from undo_insert(session, old_id)
+            yield from undo_insert(session, old_id, old_state)
             raise
         if not old_was_live:  # revoked between the check and the delete
-            yield from undo_insert(session, old_id)
+            yield from undo_insert(session, old_id, old_state)
             raise SessionNotFoundError(old_id)
     return header
 
 
 def is_live(store: MongoStoreBase, session_id: str) -> Flow[bool]:
     """Whether the document of ``session_id`` exists and has not expired."""
-    query = queries.live_session_filter(
-        queries.session_object_id(session_id), queries.now_seconds(store.now)
+    query = lifetimes.live_filter(
+        queries.session_object_id(session_id),
+        queries.now_seconds(store.now),
+        store.absolute_timeout,
     )
     found = yield Call("find_one", (query, {FIELD_ID: 1}), f"loading session {session_id!r}")
     return found is not None
 
 
-def undo_insert(session: Session, old_id: str) -> Flow[None]:
-    """Give ``session`` its old ID back and delete the document regenerate inserted."""
-    new_id, session.id = session.id, old_id
+def undo_insert(session: Session, old_id: str, old_state: object) -> Flow[None]:
+    """Give ``session`` its old ID (and state) back; delete the document regenerate inserted."""
+    new_id, session.id, session.store_state = session.id, old_id, old_state
     # Best effort: the orphan (its cookie never sent) would otherwise live until it expires.
     with contextlib.suppress(PyMongoError):
         yield from delete_id(new_id)
 
 
-def write(store: MongoStoreBase, session: Session) -> Flow[str]:
-    """Insert or update the session's document; the Set-Cookie value to send after it."""
-    planned = rules.session_write(session, queries.now_seconds(store.now), store.codecs)
+def write(
+    store: MongoStoreBase, session: Session, client: Client, fingerprint: bytes | None = None
+) -> Flow[str]:
+    """Insert or update the session's document; the Set-Cookie value to send after it.
+
+    Afterwards the session's ``store_state`` is what was written, so a later
+    implicit save in the same request (save-all after an explicit save) sees
+    nothing new to write.
+    """
+    planned = rules.session_write(
+        session,
+        queries.now_seconds(store.now),
+        store.codecs,
+        absolute_timeout=store.absolute_timeout,
+        client=client,
+        fingerprint=fingerprint,
+    )
     if planned.plan.inserting:
         yield Call("insert_one", (planned.document,), f"inserting session {session.name!r}")
         session.id = planned.plan.session_id
-        return planned.header
-    result = yield Call(
-        "update_one", (planned.match, planned.update), f"updating session {session.name!r}"
-    )
-    if result.matched_count == 0:
-        raise SessionNotFoundError(session.id)
+    else:
+        result = yield Call(
+            "update_one", (planned.match, planned.update), f"updating session {session.name!r}"
+        )
+        if result.matched_count == 0:
+            raise SessionNotFoundError(session.id)
+    session.store_state = planned.state
     return planned.header
 
 
@@ -206,6 +304,56 @@ def delete_id(session_id: str) -> Flow[int]:
     """Delete the document of ``session_id``, live or not; how many were deleted (0 or 1)."""
     object_id = queries.session_object_id(session_id)
     result = yield Call("delete_one", (queries.id_filter(object_id),), "deleting a session")
+    return int(result.deleted_count)
+
+
+# -- A user's sessions ------------------------------------------------------------
+
+
+def list_sessions(store: MongoStoreBase, user: Any) -> Flow[list[SessionInfo]]:
+    """The live sessions of ``user``, newest first (an indexed query; never the data)."""
+    now = queries.now_seconds(store.now)
+    found = yield Call(
+        "find",
+        (
+            lifetimes.user_sessions_filter(user, now, store.absolute_timeout),
+            lifetimes.info_projection(),
+        ),
+        "listing the sessions of a user",
+        {"sort": list(lifetimes.INFO_SORT)},
+        collect=True,
+    )
+    max_age = store.options.max_age
+    return [lifetimes.session_info(document, max_age) for document in found]
+
+
+def revoke(session_id: str, user: Any = None) -> Flow[bool]:
+    """End the session ``session_id`` (of ``user`` when given); True if there was one.
+
+    An ID that is not 24 hex digits names no session: False, no query.
+    """
+    object_id = documents.object_id_from_hex(session_id)
+    if object_id is None:
+        return False
+    result = yield Call(
+        "delete_one", (lifetimes.revoke_filter(object_id, user),), "revoking a session"
+    )
+    return int(result.deleted_count) > 0
+
+
+def expire_sessions_except(user: Any, keep_session_id: str) -> Flow[int]:
+    """End every session of ``user`` but ``keep_session_id`` ("" keeps none); the count.
+
+    Any other ``keep_session_id`` that is not an ObjectId raises
+    :class:`~mongostore.errors.InvalidSessionIdError` rather than ending the
+    caller's own session too.
+    """
+    keep = queries.session_object_id(keep_session_id) if keep_session_id else None
+    result = yield Call(
+        "delete_many",
+        (lifetimes.except_filter(user, keep),),
+        "expiring the other sessions of a user",
+    )
     return int(result.deleted_count)
 
 
@@ -246,7 +394,8 @@ def ensure_indexes(full_name: str, *, ttl: bool, force_ttl: bool) -> Flow[list[s
 
     A TTL index on ``expires_at`` lets the server delete expired sessions
     itself; ``expires`` serves the live-session filters and the cleaner;
-    ``user`` + ``provider`` serves ``expire_sessions``. ``ttl=False`` leaves
+    ``user`` + ``provider`` serves ``expire_sessions``; ``user`` + ``created``
+    serves ``list_sessions`` (filter and sort) and ``expire_sessions_except``. ``ttl=False`` leaves
     the TTL index out, for collections that Go services write too: Go never
     updates ``expires_at``, so the TTL index could delete a session Go has
     extended (README, "Sharing sessions"). When the collection already holds
@@ -265,6 +414,7 @@ def ensure_indexes(full_name: str, *, ttl: bool, force_ttl: bool) -> Flow[list[s
     specs: list[tuple[list[tuple[str, int]], dict[str, Any]]] = [
         ([(FIELD_EXPIRES, 1)], {}),
         ([(FIELD_USER, 1), (FIELD_PROVIDER, 1)], {}),
+        (list(lifetimes.USER_SESSIONS_INDEX), {}),
     ]
     if ttl:
         specs.insert(0, ([(documents.FIELD_EXPIRES_AT, 1)], {"expireAfterSeconds": 0}))

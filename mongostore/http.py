@@ -61,6 +61,8 @@ class HeaderList:
 
 def environ_of(request: RequestLike) -> MutableMapping[str, Any]:
     """The WSGI environ behind ``request`` (the request itself when it is one)."""
+    if type(request) is dict:  # the common bare environ, without the ABC check
+        return request
     if isinstance(request, Request):
         return request.environ
     if isinstance(request, MutableMapping):

@@ -2,7 +2,9 @@
 
 When the wrapped app calls ``start_response``, the middleware runs
 ``sessions.save`` for the request and appends the Set-Cookie headers before
-passing the call on.
+passing the call on. That is an implicit save: a MongoStore session whose
+values did not change is not written (only touched once ``touch_after``
+passed; see :mod:`mongostore.lifetimes`).
 
 When saving fails (a store error, an unencodable value, a database outage):
 the error is logged on the ``mongostore.middleware`` logger with its

@@ -15,9 +15,9 @@ from typing import Any
 from bson import ObjectId
 
 import securecookie
-from mongostore import documents, queries
+from mongostore import documents, lifetimes, queries
 from mongostore.sessions.base import session_values
-from mongostore.sessions.cookie import new_cookie
+from mongostore.sessions.cookie import cached_new_cookie, new_cookie
 from mongostore.sessions.session import Session
 
 
@@ -31,28 +31,51 @@ def fill_from_document(
     object_id: ObjectId,
     document: Mapping[str, Any] | None,
     codecs: Sequence[securecookie.Codec],
+    *,
+    now: int,
+    absolute_timeout: float | None,
 ) -> Session:
     """``session`` (new) given the values of the loaded ``document``; unchanged when None.
 
-    No document (gone, or expired): the session stays new, no error, where
-    Go returns ErrNoSession. Data that fails to decode raises a decode error.
+    No document (gone, expired, or past the absolute timeout): the session
+    stays new, no error, where Go returns ErrNoSession; so does a Go-written
+    document too old by its estimated ``created`` (:mod:`mongostore.lifetimes`).
+    Data that fails to decode raises a decode error. A loaded session gets
+    its :class:`~mongostore.lifetimes.LoadedState` (what autosave compares).
     """
     if document is None:
         return session
-    session.values = session_values(
+    values = session_values(
         securecookie.decode_multi(session.name, documents.document_data(document), *codecs)
     )
-    session.id = str(object_id)
+    state = lifetimes.loaded_state(document, object_id, values, session.options.max_age)
+    if not state.created_stored and lifetimes.past_absolute_timeout(
+        state.created, now, absolute_timeout
+    ):
+        return session
+    session.values = values
+    session.id = state.session_id
     session.is_new = False
+    session.store_state = state
     return session
 
 
 def cookie_header(
-    session: Session, session_id: str, now: int, codecs: Sequence[securecookie.Codec]
+    session: Session,
+    session_id: str,
+    now: int,
+    codecs: Sequence[securecookie.Codec],
+    expires: int | None = None,
 ) -> str:
-    """The Set-Cookie value naming ``session_id``; its Expires equals the document's ``expires``."""
+    """The Set-Cookie value naming ``session_id``; its Expires equals the document's ``expires``.
+
+    ``expires`` (default ``now + max_age``) is earlier only under the absolute timeout.
+    """
     encoded = securecookie.encode_multi(session.name, session_id, *codecs)
-    return new_cookie(session.name, encoded, session.options, now=now)
+    options = session.options
+    if expires is not None:
+        options = lifetimes.cookie_options(options, now, expires)
+    return cached_new_cookie(session.name, encoded, options, now=now)
 
 
 def deletion_header(session: Session) -> str:
@@ -66,7 +89,8 @@ class SessionWrite:
 
     ``header`` is the Set-Cookie value to add once the write succeeded.
     Inserting: ``document`` is the whole new document. Updating: ``match``
-    and ``update`` are the filter and update of ``update_one``.
+    and ``update`` are the filter and update of ``update_one``. ``state`` is
+    the session's ``store_state`` once the write succeeded.
     """
 
     plan: queries.WritePlan
@@ -74,24 +98,97 @@ class SessionWrite:
     document: dict[str, Any]
     match: dict[str, Any]
     update: dict[str, Any]
+    state: lifetimes.LoadedState
 
 
-def session_write(session: Session, now: int, codecs: Sequence[securecookie.Codec]) -> SessionWrite:
+def session_write(
+    session: Session,
+    now: int,
+    codecs: Sequence[securecookie.Codec],
+    *,
+    absolute_timeout: float | None = None,
+    client: Mapping[str, str | None] | None = None,
+    fingerprint: bytes | None = None,
+) -> SessionWrite:
     """The write that saves ``session`` at ``now``: insert for a new ID, update otherwise.
 
     The cookie is built before the data is encoded and before any write (see
     :func:`mongostore.queries.plan_write`): its options check (max age within
     Go's range) runs before the document's date is computed from that max age,
-    and an encode failure never leaves an orphan document.
+    and an encode failure never leaves an orphan document. ``created`` is set
+    on insert and kept by updates; ``expires`` is capped by the absolute
+    timeout (:func:`mongostore.lifetimes.write_times`); ``client`` is the
+    client fields to record (None: record none). ``fingerprint`` is the
+    values' fingerprint when the caller has just taken it.
     """
-    plan = queries.plan_write(session.id, session.options.max_age, now)
-    header = cookie_header(session, plan.session_id, plan.now, codecs)
+    max_age = session.options.max_age
+    state = lifetimes.state_of(session.store_state)
+    if state is not None and session.id and state.session_id == session.id:
+        # The ObjectId parsed at load: what plan_write would give, unparsed again.
+        plan = queries.WritePlan(now, now + max_age, state.object_id, session.id, False)
+    else:
+        plan = queries.plan_write(session.id, max_age, now)
+        state = None  # a new session, or a state noted for another ID: no known creation
+    expires, created, stamp = lifetimes.write_times(
+        inserting=plan.inserting,
+        state=state,
+        now=now,
+        max_age=max_age,
+        absolute_timeout=absolute_timeout,
+    )
+    header = cookie_header(session, plan.session_id, now, codecs, expires)
     data = securecookie.encode_multi(session.name, session.values, *codecs)
-    fields = documents.document_fields(data, plan.expires, session.values)
+    fields = documents.document_fields(data, expires, session.values)
+    fields.update(lifetimes.lifetime_fields(now=now, stamp_created=stamp, client=client))
     return SessionWrite(
         plan=plan,
         header=header,
         document={**queries.id_filter(plan.object_id), **fields},
-        match=queries.live_session_filter(plan.object_id, plan.now),
+        match=lifetimes.live_filter(plan.object_id, now, absolute_timeout),
         update=documents.update_spec(fields, documents.absent_value_fields(session.values)),
+        state=lifetimes.written_state(
+            session.values, plan.object_id, now, now if created is None else created, fingerprint
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SessionTouch:
+    """A touch decided before any I/O: the ``update_one`` filter and update, the cookie."""
+
+    match: dict[str, Any]
+    update: dict[str, Any]
+    header: str
+
+
+def session_touch(
+    session: Session,
+    state: lifetimes.LoadedState,
+    now: int,
+    codecs: Sequence[securecookie.Codec],
+    *,
+    absolute_timeout: float | None,
+    client: Mapping[str, str | None] | None,
+) -> SessionTouch:
+    """The touch that extends an unchanged session: expiry and ``last_seen``, never the data.
+
+    The filter is the live filter, so a session past either timeout is never
+    extended; a Go-written document gets its estimated ``created`` stored.
+    """
+    object_id = (
+        state.object_id if state.session_id == session.id else queries.session_object_id(session.id)
+    )
+    expires = lifetimes.capped_expires(
+        now, session.options.max_age, state.created, absolute_timeout
+    )
+    update = lifetimes.touch_update(
+        expires=expires,
+        now=now,
+        stamp_created=None if state.created_stored else state.created,
+        client=client,
+    )
+    return SessionTouch(
+        match=lifetimes.live_filter(object_id, now, absolute_timeout),
+        update=update,
+        header=cookie_header(session, session.id, now, codecs, expires),
     )

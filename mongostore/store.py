@@ -18,7 +18,7 @@ from typing import Any, TypeVar, cast
 
 from pymongo.collection import Collection
 
-from mongostore import flows
+from mongostore import flows, lifetimes
 from mongostore.cleaner import AutoCleanThread, run_auto_clean
 from mongostore.errors import (
     InvalidDatabaseError,
@@ -26,11 +26,12 @@ from mongostore.errors import (
     InvalidUserFilterError,
     SessionNotFoundError,
 )
-from mongostore.http import RequestLike, ResponseLike, add_set_cookie, request_cookie
+from mongostore.http import RequestLike, ResponseLike, add_set_cookie, environ_of, request_cookie
+from mongostore.lifetimes import SaveAction, SessionInfo
 from mongostore.sessions.blocking import run_blocking
 from mongostore.sessions.registry import get_registry
 from mongostore.sessions.session import Session
-from mongostore.store_base import DEFAULT_COLLECTION, MongoStoreBase, collection_of
+from mongostore.store_base import DEFAULT_COLLECTION, Lifetime, MongoStoreBase, collection_of
 
 __all__ = [
     "DEFAULT_COLLECTION",
@@ -38,7 +39,9 @@ __all__ = [
     "InvalidSessionIdError",
     "InvalidUserFilterError",
     "MongoStore",
+    "SaveAction",
     "SessionCollection",
+    "SessionInfo",
     "SessionNotFoundError",
     "new_store",
     "resolve_collection",
@@ -77,10 +80,19 @@ class MongoStore(MongoStoreBase):
         database: object,
         *key_pairs: bytes | None,
         collection: str = DEFAULT_COLLECTION,
+        touch_after: float = lifetimes.DEFAULT_TOUCH_AFTER,
+        absolute_timeout: float | None = None,
+        record_client: bool = False,
+        trusted_proxies: int = 0,
     ) -> None:
         self.collection = resolve_collection(database, collection)
         self._auto_clean_running = threading.Lock()
-        super().__init__(key_pairs)
+        lifetime = Lifetime(touch_after, absolute_timeout, record_client, trusted_proxies)
+        super().__init__(key_pairs, lifetime)
+
+    def _read_client(self, request: object) -> dict[str, str | None]:
+        """The client fields of a WSGI request (user agent, address per ``trusted_proxies``)."""
+        return lifetimes.wsgi_client(environ_of(cast(RequestLike, request)), self.trusted_proxies)
 
     # -- Get / New ---------------------------------------------------------
 
@@ -107,7 +119,26 @@ class MongoStore(MongoStoreBase):
         document is gone. The Set-Cookie header is added only after the
         database write succeeded.
         """
-        add_set_cookie(response, run(self.collection, flows.save(self, session)))
+        flow = flows.save(self, session, self._client(request))
+        add_set_cookie(response, run(self.collection, flow))
+
+    def autosave(
+        self, request: RequestLike, response: ResponseLike, session: Session
+    ) -> SaveAction:
+        """The implicit save (``sessions.save``, the middlewares): write only when needed.
+
+        Writes as :meth:`save` when the values (nested ones included) or the
+        options changed since the session was loaded; touches an unchanged
+        session once more than ``touch_after`` seconds passed since its last
+        write (expiry and ``last_seen`` only, and the cookie again); does
+        nothing otherwise, nor for a new session without values (no document,
+        no cookie). What it did is the result (:func:`mongostore.flows.autosave`).
+        """
+        flow = flows.autosave(self, session, self._client(request))
+        action, header = run(self.collection, flow)
+        if header is not None:
+            add_set_cookie(response, header)
+        return action
 
     def regenerate(self, request: RequestLike, response: ResponseLike, session: Session) -> None:
         """Move the session to a fresh ID: insert a new document, delete the old one, new cookie.
@@ -122,7 +153,36 @@ class MongoStore(MongoStoreBase):
         and no cookie is written. With max age <= 0 it is a plain delete, as
         :meth:`save`. The order of the writes: :func:`mongostore.flows.regenerate`.
         """
-        add_set_cookie(response, run(self.collection, flows.regenerate(self, session)))
+        flow = flows.regenerate(self, session, self._client(request))
+        add_set_cookie(response, run(self.collection, flow))
+
+    # -- A user's sessions -----------------------------------------------------
+
+    def list_sessions(self, user: Any) -> list[SessionInfo]:
+        """The live sessions of ``user``, newest first (an indexed query; never the data).
+
+        ``user`` must be a plain value (a query operator, or None, which would
+        match every anonymous session, raises :class:`InvalidUserFilterError`).
+        """
+        return run(self.collection, flows.list_sessions(self, user))
+
+    def revoke(self, session_id: str, *, user: Any = None) -> bool:
+        """End the session ``session_id`` (delete its document); True if there was one.
+
+        With ``user``, only a session of that user is ended: pass the
+        signed-in user when the ID comes from a form, so nobody ends another
+        user's session. An ID that is not 24 hex digits names no session: False.
+        """
+        return run(self.collection, flows.revoke(session_id, user))
+
+    def expire_sessions_except(self, user: Any, keep_session_id: str) -> int:
+        """End every session of ``user`` but ``keep_session_id`` ("sign out everywhere else").
+
+        ``keep_session_id`` "" (a session never saved) keeps none; any other
+        value that is not an ObjectId raises :class:`InvalidSessionIdError`
+        rather than ending the caller's own session too. The count deleted.
+        """
+        return run(self.collection, flows.expire_sessions_except(user, keep_session_id))
 
     # -- Maintenance -----------------------------------------------------------
 

@@ -309,9 +309,10 @@ class TestMaintenance:
         assert await store.clean() == 1
         assert await store.get_active_sessions_count() == 1
 
-    async def test_ensure_indexes_creates_the_three_indexes(self, store: AsyncMongoStore) -> None:
-        assert await store.ensure_indexes() == ["expires_at_1", "expires_1", "user_1_provider_1"]
-        assert await store.ensure_indexes(ttl=False) == ["expires_1", "user_1_provider_1"]
+    async def test_ensure_indexes_creates_the_four_indexes(self, store: AsyncMongoStore) -> None:
+        indexes = ["expires_1", "user_1_provider_1", "user_1_created_-1"]
+        assert await store.ensure_indexes() == ["expires_at_1", *indexes]
+        assert await store.ensure_indexes(ttl=False) == indexes
 
     async def test_the_ttl_index_is_refused_beside_documents_go_wrote(
         self, store: AsyncMongoStore, async_database: Any
@@ -319,7 +320,11 @@ class TestMaintenance:
         await async_database["session"].insert_one({"_id": ObjectId(), "data": "", "expires": 1})
         with pytest.raises(TTLIndexRefusedError, match="ttl=False"):
             await store.ensure_indexes()
-        assert await store.ensure_indexes(ttl=False) == ["expires_1", "user_1_provider_1"]
+        assert await store.ensure_indexes(ttl=False) == [
+            "expires_1",
+            "user_1_provider_1",
+            "user_1_created_-1",
+        ]
         assert (await store.ensure_indexes(force_ttl=True))[0] == "expires_at_1"
 
     async def test_start_auto_clean_is_a_cancellable_task_started_once(

@@ -55,3 +55,32 @@ def test_unknown_benchmark_name_is_a_usage_error(capsys: pytest.CaptureFixture[s
         runner.main(["bogus"])
     assert exit_info.value.code == 2
     assert "unknown benchmark(s): bogus" in capsys.readouterr().err
+
+
+def test_bench_lifetimes_counts_the_writes_of_read_only_requests(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import mongomock
+
+    from benchmarks import bench_lifetimes
+
+    monkeypatch.setattr(bench_lifetimes, "REQUESTS", 20)
+    database: Any = mongomock.MongoClient().get_database("bench_test")
+    after = bench_lifetimes.writes_per_requests(database["a"], bench_lifetimes.MongoStore)
+    before = bench_lifetimes.writes_per_requests(database["b"], bench_lifetimes.EveryRequestStore)
+    assert (after, before) == (0, 20)
+
+
+def test_bench_lifetimes_doubles_serve_the_store_like_a_collection() -> None:
+    from benchmarks import bench_lifetimes
+    from mongostore.http import HeaderList
+
+    store, cookies = bench_lifetimes._double_store()
+    environ = {"HTTP_COOKIE": cookies[0]}
+    session = store.get(environ, bench_lifetimes.NAME)
+    assert session.values == bench_lifetimes.VALUES
+    session.values["n"] = 5
+    headers: list[tuple[str, str]] = []
+    store.save(environ, HeaderList(headers), session)
+    assert store.new(environ, bench_lifetimes.NAME).values["n"] == 5
+    assert len(headers) == 1

@@ -686,7 +686,7 @@ def test_indexes_no_ttl_creates_every_index_but_the_ttl_one(
         tuple(field for field, _ in spec["key"])
         for spec in db["session"].index_information().values()
     }
-    assert keys == {("_id",), ("expires",), ("user", "provider")}
+    assert keys == {("_id",), ("expires",), ("user", "provider"), ("user", "created")}
     assert "expireAfterSeconds" not in out
 
 

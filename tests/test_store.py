@@ -572,10 +572,17 @@ class TestSaveSemantics:
         assert len(set_cookie_headers(headers)) == 1
         assert raw(store).count_documents({}) == 1
 
-    def test_a_bad_cookie_is_replaced_by_save_all(self, store: MongoStore) -> None:
+    def test_a_bad_cookie_is_replaced_by_save_all_once_the_session_holds_values(
+        self, store: MongoStore
+    ) -> None:
         request = cookie_request(NAME, "garbage")
-        assert store.get(request, NAME).load_error is not None
+        session = store.get(request, NAME)
+        assert session.load_error is not None
         writer, headers = response()
+        sessions.save(request, writer)
+        # A new session without values is neither stored nor sent (issue 15).
+        assert set_cookie_headers(headers) == []
+        session.values["n"] = 1
         sessions.save(request, writer)
         assert len(set_cookie_headers(headers)) == 1
         assert raw(store).count_documents({}) == 1
@@ -875,7 +882,8 @@ class TestMaintenance:
         assert keys[(("expires_at", 1),)]["expireAfterSeconds"] == 0
         assert (("expires", 1),) in keys
         assert (("user", 1), ("provider", 1)) in keys
-        assert len(info) == 4  # plus _id
+        assert (("user", 1), ("created", -1)) in keys
+        assert len(info) == 5  # plus _id
 
     def test_ensure_indexes_without_ttl_leaves_only_the_ttl_index_out(
         self, store: MongoStore
@@ -884,7 +892,12 @@ class TestMaintenance:
         info = raw(store).index_information()
         assert sorted(names) == sorted(n for n in info if n != "_id_")
         keys = {tuple(spec["key"]) for spec in info.values()}
-        assert keys == {(("_id", 1),), (("expires", 1),), (("user", 1), ("provider", 1))}
+        assert keys == {
+            (("_id", 1),),
+            (("expires", 1),),
+            (("user", 1), ("provider", 1)),
+            (("user", 1), ("created", -1)),
+        }
         assert not any("expireAfterSeconds" in spec for spec in info.values())
 
     def test_ensure_indexes_refuses_the_ttl_index_beside_go_written_documents(
@@ -912,7 +925,7 @@ class TestMaintenance:
         self, store: MongoStore
     ) -> None:
         self.save_as(store, user="a")
-        assert len(store.ensure_indexes()) == 3
+        assert len(store.ensure_indexes()) == 4
 
     def test_expire_by_user_ids_logs_a_user_out_at_every_provider_and_none(
         self, store: MongoStore

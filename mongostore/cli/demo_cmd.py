@@ -128,7 +128,8 @@ def build_store(args: argparse.Namespace, resources: ExitStack) -> tuple[MongoSt
     else:
         database = in_memory_database()
         backend = "an in-memory mongomock database (no --uri / $MONGODB_URI; data is lost on exit)"
-    store = MongoStore(session_collection(database, args), *keys)
+    # The demo records clients, so its "Your sessions" page can name each browser.
+    store = MongoStore(session_collection(database, args), *keys, record_client=True)
     with database_errors(args):  # also proves the server is reachable before serving
         try:
             store.ensure_indexes(ttl=args.ttl)

@@ -21,7 +21,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
-from mongostore.demo import pages
+from mongostore.demo import inspect, pages
 from mongostore.middleware import SessionMiddleware
 from mongostore.sessions import Session
 
@@ -49,6 +49,9 @@ class DemoApp:
                 Rule("/logout", endpoint="logout", methods=["POST"]),
                 Rule("/signed-out", endpoint="signed_out", methods=["GET"]),
                 Rule("/sessions", endpoint="sessions", methods=["GET"]),
+                Rule("/devices", endpoint="devices", methods=["GET"]),
+                Rule("/devices/revoke", endpoint="revoke", methods=["POST"]),
+                Rule("/devices/sign-out-others", endpoint="sign_out_others", methods=["POST"]),
             ]
         )
         self.handlers: dict[str, Handler] = {
@@ -57,6 +60,9 @@ class DemoApp:
             "logout": self.logout,
             "signed_out": self.signed_out,
             "sessions": self.sessions,
+            "devices": self.devices,
+            "revoke": self.revoke,
+            "sign_out_others": self.sign_out_others,
         }
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -98,7 +104,7 @@ class DemoApp:
             # same for the IDs before and after a sign-in.
             session_ref=session.id[-8:],
         )
-        return html_response(body)
+        return html_response(self.with_panels(request, body))
 
     def login(self, request: Request) -> Response:
         """Store ``user`` and give the session a fresh ID (against session fixation)."""
@@ -131,8 +137,58 @@ class DemoApp:
 
     def sessions(self, request: Request) -> Response:
         """How many unexpired sessions the collection holds."""
-        del request  # the count is global
-        return html_response(pages.sessions(self.store.get_active_sessions_count()))
+        body = pages.sessions(self.store.get_active_sessions_count())
+        return html_response(self.with_panels(request, body))
+
+    # -- A user's sessions (issue 15) --------------------------------------------
+
+    def devices(self, request: Request) -> Response:
+        """The signed-in user's sessions, each with a revoke button, and "sign out everywhere else".
+
+        Reading the list changes no session value, so save-all writes
+        nothing, or only touches the session once ``touch_after`` passed.
+        """
+        session = self.session(request)
+        user = session.values.get("user")
+        body = pages.devices(
+            user=None if user is None else str(user),
+            flashes=session.flashes(),
+            sessions=[] if user is None else self.store.list_sessions(user),
+            current_id=session.id,
+        )
+        return html_response(self.with_panels(request, body))
+
+    def revoke(self, request: Request) -> Response:
+        """End one session of the signed-in user (never another user's: revoke is scoped)."""
+        session = self.session(request)
+        user = session.values.get("user")
+        target = request.form.get("session_id", "")
+        if user is None:
+            session.add_flash("Sign in first.")
+        elif target == session.id:
+            session.add_flash("That is this browser's session: use Sign out.")
+        elif self.store.revoke(target, user=user):
+            session.add_flash("Session revoked: that browser is signed out.")
+        else:
+            session.add_flash("No such session of yours (already ended?).")
+        return redirect("/devices", code=303)
+
+    def sign_out_others(self, request: Request) -> Response:
+        """End every session of the signed-in user but this one."""
+        session = self.session(request)
+        user = session.values.get("user")
+        if user is None:
+            session.add_flash("Sign in first.")
+        else:
+            count = self.store.expire_sessions_except(user, session.id)
+            session.add_flash(f"Signed out everywhere else: {count} other session(s) ended.")
+        return redirect("/devices", code=303)
+
+    def with_panels(self, request: Request, page: str) -> str:
+        """``page`` with the inspection sections: this request's session, the last response."""
+        panels = inspect.session_panel(self.store, request, SESSION_NAME)
+        panels += inspect.last_response_panel(request)
+        return page.replace("</body>", panels + "</body>", 1)
 
 
 def html_response(body: str, status: int = 200) -> Response:
@@ -147,4 +203,5 @@ def create_app(store: MongoStore) -> WSGIApplication:
     # The casts bridge the middleware's own WSGI protocol types and typeshed's,
     # which differ only in how they spell exc_info.
     middleware = SessionMiddleware(cast("Any", DemoApp(store)))
-    return cast("WSGIApplication", middleware)
+    recorder = inspect.LastResponseRecorder(cast("WSGIApplication", middleware), SESSION_NAME)
+    return cast("WSGIApplication", recorder)

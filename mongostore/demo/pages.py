@@ -7,12 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from html import escape
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mongostore.lifetimes import SessionInfo
 
 _STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; }
 nav a { margin-right: 1rem; }
 .flash { background: #eef6ee; border: 1px solid #9c9; padding: .5rem; margin: .5rem 0; }
 form.inline { display: inline; }
+table.panel th { text-align: left; vertical-align: top; padding-right: 1rem; }
+code { word-break: break-all; }
 """
 
 
@@ -23,7 +29,8 @@ def layout(title: str, body: str) -> str:
 <head><meta charset="utf-8"><title>{escape(title)} · mongostore demo</title>
 <style>{_STYLE}</style></head>
 <body>
-<nav><a href="/">Home</a><a href="/sessions">Active sessions</a></nav>
+<nav><a href="/">Home</a><a href="/sessions">Active sessions</a>
+<a href="/devices">Your sessions</a></nav>
 <h1>{escape(title)}</h1>
 {body}
 </body>
@@ -78,3 +85,46 @@ def signed_out() -> str:
 def not_found() -> str:
     """The 404 page."""
     return layout("Not found", "<p>No such page.</p>")
+
+
+def devices(
+    *,
+    user: str | None,
+    flashes: Iterable[object],
+    sessions: Iterable[SessionInfo],
+    current_id: str,
+) -> str:
+    """The signed-in user's sessions: one row per device, a revoke button each, sign out others."""
+    if user is None:
+        return layout(
+            "Your sessions",
+            f'{flashes_html(flashes)}<p id="devices-none">Sign in on the home page to see '
+            "your sessions on every device.</p>",
+        )
+    rows = []
+    for info in sessions:
+        this = info.id == current_id
+        action = (
+            '<span class="this">this device</span>'
+            if this
+            else f"""<form method="post" action="/devices/revoke" class="inline">
+  <input type="hidden" name="session_id" value="{escape(info.id)}">
+  <button type="submit" id="revoke-{escape(info.id)}">Revoke</button></form>"""
+        )
+        rows.append(
+            f'<tr class="device" id="device-{escape(info.id)}" data-this="{str(this).lower()}">'
+            f"<td>{action}</td>"
+            f"<td>{escape(info.created.strftime('%Y-%m-%d %H:%M:%S'))}</td>"
+            f"<td>{escape(info.last_seen.strftime('%Y-%m-%d %H:%M:%S'))}</td>"
+            f'<td class="agent">{escape(info.user_agent or "not recorded")}</td>'
+            f"<td>{escape(info.client_address or 'not recorded')}</td></tr>\n"
+        )
+    intro = f"Sessions of <strong>{escape(user)}</strong>, newest first (times UTC):"
+    body = f"""{flashes_html(flashes)}<p id="devices-user">{intro}</p>
+<table id="devices">
+<tr><th></th><th>Signed in</th><th>Last seen</th><th>Browser</th><th>Address</th></tr>
+{"".join(rows)}</table>
+<form method="post" action="/devices/sign-out-others">
+  <button type="submit" id="sign-out-others">Sign out everywhere else</button>
+</form>"""
+    return layout("Your sessions", body)

@@ -87,12 +87,23 @@ def _valid_domain(domain: str) -> bool:
 
 
 def http_date(unix_seconds: int) -> str:
-    """Go's ``http.TimeFormat`` in UTC, independent of the process locale."""
+    """Go's ``http.TimeFormat`` in UTC, independent of the process locale.
+
+    The last result is kept: a busy store formats the same second many times.
+    """
+    last = _last_http_date[0]
+    if last[0] == unix_seconds:
+        return last[1]
     tm = time.gmtime(unix_seconds)
-    return (
+    text = (
         f"{_WEEKDAYS[tm.tm_wday]}, {tm.tm_mday:02d} {_MONTHS[tm.tm_mon - 1]} {tm.tm_year:04d} "
         f"{tm.tm_hour:02d}:{tm.tm_min:02d}:{tm.tm_sec:02d} GMT"
     )
+    _last_http_date[0] = (unix_seconds, text)  # one tuple, swapped whole: safe for threads
+    return text
+
+
+_last_http_date: list[tuple[float, str]] = [(math.nan, "")]
 
 
 @dataclasses.dataclass(kw_only=True)
@@ -193,3 +204,64 @@ def new_cookie(name: str, value: str, options: Options, *, now: float | None = N
     ``now`` (Unix seconds) fixes the clock for Expires; the default is the current time.
     """
     return make_cookie(name, value, options, now=now).header()
+
+
+#: Header pieces around the value and the Expires date, per cookie name and options.
+_TEMPLATES: dict[tuple[object, ...], tuple[str, str] | None] = {}
+_TEMPLATES_LIMIT = 256
+
+
+def cached_new_cookie(name: str, value: str, options: Options, *, now: int) -> str:
+    """Exactly :func:`new_cookie` ``(name, value, options, now=now)``, faster on repeat options.
+
+    A store sends the same attributes on every response; only the value and
+    Expires change. The rest is built (and the options validated) once per
+    distinct name and options by :func:`new_cookie`'s own rules, and reused.
+    Options it cannot cache (unhashable fields, an invalid domain Go logs on
+    every write, no Expires to insert) take :func:`new_cookie` itself.
+    """
+    key = (
+        name,
+        options.path,
+        options.domain,
+        options.max_age,
+        options.secure,
+        options.http_only,
+        options.same_site,
+        options.partitioned,
+    )
+    try:
+        cached = key in _TEMPLATES
+    except TypeError:  # an unhashable option value: let the full path reject it
+        return new_cookie(name, value, options, now=now)
+    if cached:
+        template = _TEMPLATES[key]
+    else:
+        template = _build_template(name, options)
+        if len(_TEMPLATES) >= _TEMPLATES_LIMIT:
+            _TEMPLATES.clear()
+        _TEMPLATES[key] = template
+    expires = math.floor(now) + options.max_age
+    if template is None or expires < 0:
+        return new_cookie(name, value, options, now=now)
+    attributes, flags = template
+    return f"{name}={_sanitize_value(value)}{attributes}; Expires={http_date(expires)}{flags}"
+
+
+def _build_template(name: str, options: Options) -> tuple[str, str] | None:
+    """The attributes before Expires (Path, Domain) and after it (Max-Age and flags)."""
+    make_cookie(name, "", options, now=0)  # every check new_cookie makes, raised alike
+    if options.max_age <= 0 or (options.domain and not _valid_domain(options.domain)):
+        return None
+    head = Cookie(name=name, value="", path=options.path, domain=options.domain).header()
+    tail = Cookie(
+        name=name,
+        value="",
+        max_age=options.max_age,
+        secure=options.secure,
+        http_only=options.http_only,
+        same_site=options.same_site,
+        partitioned=options.partitioned,
+    ).header()
+    prefix = f"{name}="
+    return head.removeprefix(prefix), tail.removeprefix(prefix)

@@ -35,8 +35,14 @@ class Options:
         validate(self)
 
     def copy(self) -> Options:
-        """An independent copy (Go: ``opts := *s.Options``)."""
-        return dataclasses.replace(self)
+        """An independent copy (Go: ``opts := *s.Options``).
+
+        Field for field, without re-validating: every session load copies the
+        store's options, and cookies check them when they are built.
+        """
+        clone = object.__new__(Options)
+        clone.__dict__.update(self.__dict__)
+        return clone
 
 
 def validate(options: Options) -> None:

@@ -29,7 +29,12 @@ class Store(Protocol):
         """
 
     def save(self, request: RequestLike, response: ResponseLike, session: Session) -> None:
-        """Persist ``session`` and add its Set-Cookie header to ``response``."""
+        """Persist ``session`` and add its Set-Cookie header to ``response``.
+
+        A store may also define ``autosave(request, response, session)``,
+        which save-all calls instead: the implicit save, free to skip an
+        unchanged session (the MongoStore's rule); explicit ``save`` always writes.
+        """
 
 
 class AsyncStore(Protocol):
@@ -46,7 +51,10 @@ class AsyncStore(Protocol):
         """A session loaded afresh from the request, bypassing the registry."""
 
     async def save(self, request: Any, response: Any, session: Session) -> None:
-        """Persist ``session`` and add its Set-Cookie header to ``response``."""
+        """Persist ``session`` and add its Set-Cookie header to ``response``.
+
+        An ``async def autosave`` is the implicit save, as for :class:`Store`.
+        """
 
 
 #: The store a session belongs to: either kind.

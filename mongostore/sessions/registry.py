@@ -47,6 +47,10 @@ class RegistryRules:
         self.request = request
         #: What ``store.new`` gave for each name: its session or its exception.
         self._entries: dict[str, Session | Exception] = {}
+        #: What the last save-all did per name: an autosaving store's answer
+        #: ("write", "touch", "nothing"), "write" for a plain ``save``,
+        #: "failed" when it raised. For tools that show it (the demo).
+        self.saved: dict[str, str] = {}
 
     async def _get(self, store: AnyStore, name: str) -> Session:
         """The session ``name`` from ``store``, loaded on first use and then replayed.
@@ -78,6 +82,10 @@ class RegistryRules:
     async def _save(self, response: ResponseLike) -> None:
         """Save every session of the request, continuing past failures.
 
+        This is the *implicit* save: a store that defines ``autosave`` (both
+        MongoDB stores) is asked through it, so an unchanged session costs no
+        write; any other store's ``save`` runs, as in Go.
+
         Raises :class:`MultiError` listing each failure as Go words it
         (``sessions: error saving session "x" -- <cause>``). Names whose load
         raised (a database error) have nothing to save and are skipped.
@@ -89,14 +97,27 @@ class RegistryRules:
             if session.store is None:
                 errors.append(MissingStoreError(name))
                 continue
+            # A store with an implicit-save rule (autosave: write only what
+            # changed, touch the rest) gets to apply it; others save.
+            autosave = getattr(session.store, "autosave", None)
             try:
-                pending = session.save(self.request, response)
-                if inspect.isawaitable(pending):
-                    await pending
+                if autosave is None:
+                    done = await _settled(session.save(self.request, response), "write")
+                else:
+                    done = await _settled(autosave(self.request, response, session), None)
+                self.saved[name] = str(done)
             except Exception as exc:
+                self.saved[name] = "failed"
                 errors.append(SaveError(name, exc))
         if errors:
             raise MultiError(errors)
+
+
+async def _settled(result: object, default: object) -> object:
+    """``result`` awaited when it is awaitable; ``default`` when it is None (a plain save)."""
+    if inspect.isawaitable(result):
+        result = await result
+    return default if result is None else result
 
 
 class Registry(RegistryRules):

@@ -24,10 +24,11 @@ class Session:
     ``is_new`` is True when nothing was loaded from the request.
     ``load_error`` is the decode error of the request's cookie or stored
     data when the store had to start afresh because of it (Go returns that
-    error beside the new session), and None otherwise.
+    error beside the new session), and None otherwise. ``store_state`` is
+    the store's own note about the session (what its implicit save compares).
     """
 
-    __slots__ = ("id", "is_new", "load_error", "name", "options", "store", "values")
+    __slots__ = ("id", "is_new", "load_error", "name", "options", "store", "store_state", "values")
 
     def __init__(
         self,
@@ -46,6 +47,10 @@ class Session:
         self.name = name
         self.store = store
         self.load_error: securecookie.Error | None = None
+        #: What the store noted when it loaded or last wrote the session (the
+        #: MongoStore's :class:`~mongostore.lifetimes.LoadedState`); opaque to
+        #: everything else, None for a session no store has seen.
+        self.store_state: object = None
 
     def __repr__(self) -> str:
         # Values may hold secrets; show only their keys' count.

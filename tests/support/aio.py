@@ -13,6 +13,7 @@ cross-checks with :class:`MongoStore`. Async tests use anyio's pytest plugin
 
 from __future__ import annotations
 
+import inspect
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -97,7 +98,9 @@ class AsyncFaultyCollection:
         self.calls.append(method)
         if method in self.fail_on:
             raise self.fail_on[method]
-        return await getattr(self.inner, method)(*args, **kwargs)
+        result = getattr(self.inner, method)(*args, **kwargs)
+        # find returns a cursor at once (AsyncCollection.find is not a coroutine).
+        return await result if inspect.isawaitable(result) else result
 
     async def find_one(self, *args: Any, **kwargs: Any) -> Any:
         # Defined on the class: the store tells an async collection by its find_one.
