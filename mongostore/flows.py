@@ -13,10 +13,9 @@ pymongo's asyncio API; both run them with :func:`drive`.
 from __future__ import annotations
 
 import contextlib
-import inspect
 from collections.abc import Generator, Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, TypeVar
 
 from pymongo.errors import PyMongoError
 
@@ -25,6 +24,7 @@ from mongostore import documents, lifetimes, queries, rules
 from mongostore.documents import FIELD_EXPIRES, FIELD_ID, FIELD_PROVIDER, FIELD_USER
 from mongostore.errors import SessionNotFoundError, TTLIndexRefusedError, note_database_error
 from mongostore.lifetimes import LoadedState, SaveAction, SessionInfo
+from mongostore.sessions.blocking import is_awaitable
 from mongostore.sessions.session import Session
 
 if TYPE_CHECKING:
@@ -33,14 +33,17 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
-    """One collection method call a flow needs, and what the store was doing (for errors)."""
+class Call(NamedTuple):
+    """One collection method call a flow needs, and what the store was doing (for errors).
+
+    A named tuple, not a dataclass: every database call of every request
+    builds one, and a tuple is the cheapest immutable record to build.
+    """
 
     method: str
     args: tuple[Any, ...]
     action: str
-    kwargs: dict[str, Any] = field(default_factory=dict)
+    kwargs: Mapping[str, Any] = MappingProxyType({})
     #: The call returns a cursor whose documents the flow wants as a list.
     collect: bool = False
 
@@ -70,8 +73,9 @@ async def drive(flow: Flow[T], collection: Any) -> T:
             return result
         error = None
         try:
-            sent = getattr(collection, call.method)(*call.args, **call.kwargs)
-            if inspect.isawaitable(sent):
+            method = getattr(collection, call.method)
+            sent = method(*call.args, **call.kwargs) if call.kwargs else method(*call.args)
+            if is_awaitable(sent):
                 sent = await sent
             if call.collect:
                 sent = await collect(sent)
@@ -87,7 +91,7 @@ async def collect(cursor: Any) -> list[Any]:
     if to_list is None:
         return list(cursor)
     documents_ = to_list()
-    if inspect.isawaitable(documents_):
+    if is_awaitable(documents_):
         documents_ = await documents_
     return list(documents_)
 

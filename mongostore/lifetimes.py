@@ -257,33 +257,36 @@ def loaded_state(
     last_write = document_last_write(document, max_age)
     created = _int_field(document, FIELD_CREATED)
     return LoadedState(
-        fingerprint=values_fingerprint(values),
-        last_write=last_write,
-        created=last_write if created is None else created,
-        created_stored=created is not None,
-        object_id=object_id,
-        session_id=str(object_id),
+        values_fingerprint(values),
+        last_write,
+        last_write if created is None else created,
+        created is not None,
+        object_id,
+        str(object_id),
     )
 
 
 def written_state(
     values: Mapping[Any, Any],
     object_id: ObjectId,
+    session_id: str,
     now: int,
     created: int,
+    *,
     fingerprint: bytes | None = None,
 ) -> LoadedState:
     """The :class:`LoadedState` of a session the store has just written at ``now``.
 
-    ``fingerprint`` is the values' fingerprint if the caller already took it.
+    ``session_id`` is ``object_id``'s hex; ``fingerprint`` is the values'
+    fingerprint if the caller already took it.
     """
     return LoadedState(
-        fingerprint=values_fingerprint(values) if fingerprint is None else fingerprint,
-        last_write=now,
-        created=created,
-        created_stored=True,
-        object_id=object_id,
-        session_id=str(object_id),
+        values_fingerprint(values) if fingerprint is None else fingerprint,
+        now,
+        created,
+        True,
+        object_id,
+        session_id,
     )
 
 

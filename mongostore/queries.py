@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from bson import ObjectId
 from bson.int64 import Int64
@@ -126,14 +125,13 @@ def user_ids_filter(ids: Iterable[Any]) -> dict[str, Any] | None:
 # -- Writes ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class WritePlan:
+class WritePlan(NamedTuple):
     """What a save writes, decided before any I/O.
 
     ``now`` is the time the cookie's Expires and the document's ``expires``
     both derive from (``expires = now + max_age``); ``inserting`` is True for
     a new session, which gets the fresh ``object_id``; ``session_id`` is the
-    hex ID the cookie will carry.
+    hex ID the cookie will carry. A named tuple: every save builds one.
     """
 
     now: int

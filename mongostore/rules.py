@@ -9,8 +9,7 @@ both the blocking and the asyncio store.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from bson import ObjectId
 
@@ -83,19 +82,19 @@ def deletion_header(session: Session) -> str:
     return new_cookie(session.name, "", session.options)
 
 
-@dataclass(frozen=True, slots=True)
-class SessionWrite:
+class SessionWrite(NamedTuple):
     """Everything one save sends and answers, decided before any I/O.
 
     ``header`` is the Set-Cookie value to add once the write succeeded.
     Inserting: ``document`` is the whole new document. Updating: ``match``
-    and ``update`` are the filter and update of ``update_one``. ``state`` is
-    the session's ``store_state`` once the write succeeded.
+    and ``update`` are the filter and update of ``update_one`` (and
+    ``document`` is None). ``state`` is the session's ``store_state`` once
+    the write succeeded. A named tuple: every save builds one.
     """
 
     plan: queries.WritePlan
     header: str
-    document: dict[str, Any]
+    document: dict[str, Any] | None
     match: dict[str, Any]
     update: dict[str, Any]
     state: lifetimes.LoadedState
@@ -140,20 +139,35 @@ def session_write(
     data = securecookie.encode_multi(session.name, session.values, *codecs)
     fields = documents.document_fields(data, expires, session.values)
     fields.update(lifetimes.lifetime_fields(now=now, stamp_created=stamp, client=client))
+    if plan.inserting:
+        return SessionWrite(
+            plan,
+            header,
+            {**queries.id_filter(plan.object_id), **fields},
+            {},
+            {},
+            lifetimes.written_state(
+                session.values, plan.object_id, plan.session_id, now, now, fingerprint=fingerprint
+            ),
+        )
     return SessionWrite(
-        plan=plan,
-        header=header,
-        document={**queries.id_filter(plan.object_id), **fields},
-        match=lifetimes.live_filter(plan.object_id, now, absolute_timeout),
-        update=documents.update_spec(fields, documents.absent_value_fields(session.values)),
-        state=lifetimes.written_state(
-            session.values, plan.object_id, now, now if created is None else created, fingerprint
+        plan,
+        header,
+        None,
+        lifetimes.live_filter(plan.object_id, now, absolute_timeout),
+        documents.update_spec(fields, documents.absent_value_fields(session.values)),
+        lifetimes.written_state(
+            session.values,
+            plan.object_id,
+            plan.session_id,
+            now,
+            now if created is None else created,
+            fingerprint=fingerprint,
         ),
     )
 
 
-@dataclass(frozen=True, slots=True)
-class SessionTouch:
+class SessionTouch(NamedTuple):
     """A touch decided before any I/O: the ``update_one`` filter and update, the cookie."""
 
     match: dict[str, Any]

@@ -28,3 +28,15 @@ def run_blocking(coroutine: Coroutine[Any, Any, T]) -> T:
         return result
     coroutine.close()
     raise RuntimeError("mongostore: an asyncio store or collection was used by blocking code")
+
+
+def is_awaitable(result: object) -> bool:
+    """Whether ``result`` must be awaited: a coroutine or other object with ``__await__``.
+
+    What ``inspect.isawaitable`` answers for the coroutines of asyncio stores
+    and of pymongo's asyncio API, at a fraction of its cost on the common
+    blocking results (a session, a document, None, a pymongo result), which
+    have no ``__await__``. Generator-based coroutines (``types.coroutine``),
+    which neither returns, are not recognized.
+    """
+    return hasattr(type(result), "__await__")

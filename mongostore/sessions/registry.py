@@ -10,14 +10,13 @@ registries share; they differ only in awaiting the store.
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import MutableMapping
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from collections.abc import Awaitable, MutableMapping
+from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from mongostore.asgi_http import RequestWithScope, scope_of
 from mongostore.cookie_syntax import is_cookie_name_valid
 from mongostore.http import RequestLike, ResponseLike, environ_of
-from mongostore.sessions.blocking import run_blocking
+from mongostore.sessions.blocking import is_awaitable, run_blocking
 from mongostore.sessions.errors import (
     InvalidCookieNameError,
     MissingStoreError,
@@ -65,8 +64,10 @@ class RegistryRules:
         entry = self._entries.get(name)
         if entry is None:
             try:
-                loaded = store.new(self.request, name)
-                entry = await loaded if inspect.isawaitable(loaded) else loaded
+                loaded: object = store.new(self.request, name)
+                if is_awaitable(loaded):
+                    loaded = await cast(Awaitable[Session], loaded)
+                entry = cast(Session, loaded)
             except Exception as exc:
                 entry = exc
             # Two tasks of one request may load the same name at once: the
@@ -102,22 +103,17 @@ class RegistryRules:
             autosave = getattr(session.store, "autosave", None)
             try:
                 if autosave is None:
-                    done = await _settled(session.save(self.request, response), "write")
+                    done: object = session.save(self.request, response)
                 else:
-                    done = await _settled(autosave(self.request, response, session), None)
-                self.saved[name] = str(done)
+                    done = autosave(self.request, response, session)
+                if is_awaitable(done):
+                    done = await cast(Awaitable[object], done)
+                self.saved[name] = "write" if done is None else str(done)
             except Exception as exc:
                 self.saved[name] = "failed"
                 errors.append(SaveError(name, exc))
         if errors:
             raise MultiError(errors)
-
-
-async def _settled(result: object, default: object) -> object:
-    """``result`` awaited when it is awaitable; ``default`` when it is None (a plain save)."""
-    if inspect.isawaitable(result):
-        result = await result
-    return default if result is None else result
 
 
 class Registry(RegistryRules):
