@@ -84,3 +84,29 @@ def test_bench_lifetimes_doubles_serve_the_store_like_a_collection() -> None:
     store.save(environ, HeaderList(headers), session)
     assert store.new(environ, bench_lifetimes.NAME).values["n"] == 5
     assert len(headers) == 1
+
+
+def test_bench_lifetimes_async_double_serves_the_async_store() -> None:
+    import asyncio
+
+    from benchmarks import bench_lifetimes
+    from mongostore.aio import AsyncMongoStore
+    from mongostore.http import HeaderList
+    from mongostore.sessions.registry import get_async_registry
+
+    store, cookies = bench_lifetimes._double_store()
+    double = bench_lifetimes.AsyncDictCollection(store.collection)  # type: ignore[arg-type]
+    async_store = AsyncMongoStore(double, bench_lifetimes.HASH_KEY)
+    async_store.codecs = store.codecs
+
+    async def request() -> list[tuple[str, str]]:
+        scope = {"type": "http", "headers": [(b"cookie", cookies[0].encode("latin-1"))]}
+        session = await async_store.get(scope, bench_lifetimes.NAME)
+        assert session.values == bench_lifetimes.VALUES
+        session.values["n"] = 7
+        headers: list[tuple[str, str]] = []
+        await get_async_registry(scope).save(HeaderList(headers))
+        return headers
+
+    assert len(asyncio.run(request())) == 1
+    assert store.new({"HTTP_COOKIE": cookies[0]}, bench_lifetimes.NAME).values["n"] == 7

@@ -9,6 +9,7 @@ on CI).
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import threading
 from collections.abc import Iterator
@@ -50,9 +51,9 @@ def collection(mongo_database: Any) -> Any:
     return mongo_database["session"]
 
 
-@pytest.fixture
-def demo_url(collection: Any) -> Iterator[str]:
-    store = MongoStore(collection.database, bytes(range(32)), bytes(range(32, 64)))
+@contextlib.contextmanager
+def serving_demo(store: MongoStore) -> Iterator[str]:
+    """The demo app on ``store``, served on a free loopback port for the block; its URL."""
     server, port = serve_app(create_app(store), "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -62,6 +63,14 @@ def demo_url(collection: Any) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture
+def demo_url(collection: Any) -> Iterator[str]:
+    with serving_demo(
+        MongoStore(collection.database, bytes(range(32)), bytes(range(32, 64)))
+    ) as url:
+        yield url
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ Skipped only when Chromium or chromedriver is not installed.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,12 +18,11 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 from mongostore import MongoStore
-from mongostore.cli.demo_cmd import serve_app
-from mongostore.demo import create_app
 from tests.test_browser import (
     CHROMEDRIVER,
     CHROMIUM,
     CHROMIUM_FLAGS,
+    serving_demo,
     submit_and_wait,
     text_of,
 )
@@ -37,15 +35,8 @@ def demo_url(mongo_database: Any) -> Iterator[str]:
     store = MongoStore(
         mongo_database["session"], bytes(range(32)), bytes(range(32, 64)), record_client=True
     )
-    server, port = serve_app(create_app(store), "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving_demo(store) as url:
+        yield url
 
 
 @pytest.fixture
