@@ -79,13 +79,22 @@ async def saved(store: AsyncMongoStore, values: dict[Any, Any], scope: Any = Non
 
 
 async def implicit_save(
-    store: AsyncMongoStore, cookie: str | None, change: Callable[[Any], Any] | None = None
+    store: AsyncMongoStore,
+    cookie: str | None,
+    change: Callable[[Any], Any] | None = None,
+    *,
+    options: Callable[[Any], Any] | None = None,
 ) -> list[str]:
-    """One request through the asyncio registry's save-all; its Set-Cookie values."""
+    """One request through the asyncio registry's save-all; its Set-Cookie values.
+
+    ``change`` is applied to the loaded values, ``options`` to the session's options.
+    """
     scope = scope_with_cookie(f"{NAME}={cookie}" if cookie else None)
     session = await store.get(scope, NAME)
     if change is not None:
         change(session.values)
+    if options is not None:
+        options(session.options)
     headers: list[tuple[str, str]] = []
     await get_async_registry(scope).save(HeaderList(headers))
     return set_cookie_headers(headers)
@@ -136,6 +145,42 @@ class TestImplicitSaves:
         collection.calls.clear()
         await store.save(scope, HeaderList([]), session)
         assert writes(collection) == ["update_one"]
+
+    async def test_changed_options_and_a_deletion_are_written(
+        self, store: AsyncMongoStore, collection: AsyncFaultyCollection
+    ) -> None:
+        cookie = await saved(store, {"n": 1})
+        collection.calls.clear()
+        (header,) = await implicit_save(
+            store, cookie, None, options=lambda options: setattr(options, "max_age", 3600)
+        )
+        assert writes(collection) == ["update_one"]
+        assert "Max-Age=3600" in header
+        (header,) = await implicit_save(
+            store, cookie, None, options=lambda options: setattr(options, "max_age", -1)
+        )
+        assert "Max-Age=0" in header
+        assert await collection.inner.count_documents({}) == 0
+
+    async def test_regenerate_starts_a_new_creation_time_and_restores_on_failure(
+        self, store: AsyncMongoStore, collection: AsyncFaultyCollection, clock: FakeClock
+    ) -> None:
+        cookie = await saved(store, {"n": 1})
+        clock.advance(100)
+        scope = scope_with_cookie(f"{NAME}={cookie}")
+        session = await store.new(scope, NAME)
+        state, old_id = session.store_state, session.id
+        collection.fail_on["delete_one"] = RuntimeError("delete failed")
+        with pytest.raises(RuntimeError):
+            await store.regenerate(scope, HeaderList([]), session)
+        assert (session.id, session.store_state) == (old_id, state)
+        del collection.fail_on["delete_one"]
+        headers: list[tuple[str, str]] = []
+        await store.regenerate(scope, HeaderList(headers), session)
+        new_cookie = parse_set_cookie(set_cookie_headers(headers)[0])[1]
+        assert (await document(collection, new_cookie))["created"] == int(clock())
+        # The new ID's state is what was written: save-all has nothing more to write.
+        assert await store.autosave(scope, HeaderList([]), session) is SaveAction.NOTHING
 
     async def test_autosave_reports_what_it_did(
         self, store: AsyncMongoStore, clock: FakeClock
