@@ -75,17 +75,33 @@ class AsyncMongoStore(MongoStoreBase):
         cookie = scope_cookie(request, name)
         return await run_async(self.collection, flows.new(self, name, cookie))
 
-    async def save(self, request: object, response: object, session: Session) -> None:
+    async def save(
+        self,
+        request: object,
+        response: object,
+        session: Session,
+        *,
+        document_max_age: int | None = None,
+    ) -> None:
         """Write the session's document, then add its Set-Cookie header to ``response``.
 
-        As :meth:`MongoStore.save`; a failed write adds no header.
+        As :meth:`MongoStore.save` (``document_max_age`` included); a failed
+        write adds no header.
         """
-        header = await run_async(self.collection, flows.save(self, session))
+        header = await run_async(self.collection, flows.save(self, session, document_max_age))
         add_set_cookie(response, header)
 
-    async def regenerate(self, request: object, response: object, session: Session) -> None:
+    async def regenerate(
+        self,
+        request: object,
+        response: object,
+        session: Session,
+        *,
+        document_max_age: int | None = None,
+    ) -> None:
         """Move the session to a fresh ID (on login), as :meth:`MongoStore.regenerate`."""
-        header = await run_async(self.collection, flows.regenerate(self, session))
+        flow = flows.regenerate(self, session, document_max_age)
+        header = await run_async(self.collection, flow)
         add_set_cookie(response, header)
 
     async def expire_sessions(self, user: Any, provider: Any) -> int:

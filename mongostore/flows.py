@@ -107,20 +107,23 @@ def load(store: MongoStoreBase, name: str, cookie: str) -> Flow[Session]:
 # -- Save --------------------------------------------------------------------------
 
 
-def save(store: MongoStoreBase, session: Session) -> Flow[str]:
+def save(store: MongoStoreBase, session: Session, document_max_age: int | None = None) -> Flow[str]:
     """Write the session's document; the Set-Cookie value to add. Max age <= 0 deletes both.
 
     A new session (ID "") is inserted under a fresh ObjectId; an existing one
     is updated, and raises :class:`SessionNotFoundError` if its document is
     gone. The caller adds the header only after the flow returned.
+    ``document_max_age``: the document's own lifetime (:func:`rules.deletes`).
     """
-    if session.options.max_age <= 0:
+    if rules.deletes(session, document_max_age):
         yield from erase(session)
         return rules.deletion_header(session)
-    return (yield from write(store, session))
+    return (yield from write(store, session, document_max_age))
 
 
-def regenerate(store: MongoStoreBase, session: Session) -> Flow[str]:
+def regenerate(
+    store: MongoStoreBase, session: Session, document_max_age: int | None = None
+) -> Flow[str]:
     """Move the session to a fresh ID: insert a new document, delete the old one; the header.
 
     An existing session whose document is gone (signed out elsewhere,
@@ -130,8 +133,8 @@ def regenerate(store: MongoStoreBase, session: Session) -> Flow[str]:
     On failure the session keeps its old ID (and the new document is deleted,
     best effort), so no cookie may be written. Max age <= 0: as :func:`save`.
     """
-    if session.options.max_age <= 0:
-        return (yield from save(store, session))
+    if rules.deletes(session, document_max_age):
+        return (yield from save(store, session, document_max_age))
     old_id = session.id
     if old_id and not (yield from is_live(store, old_id)):
         raise SessionNotFoundError(old_id)  # the common case: nothing written at all
@@ -145,7 +148,7 @@ def regenerate(store: MongoStoreBase, session: Session) -> Flow[str]:
     # sent: unusable, gone at its expiry or at the next expire_sessions.
     session.id = ""
     try:
-        header = yield from write(store, session)
+        header = yield from write(store, session, document_max_age)
     except BaseException:
         session.id = old_id
         raise
@@ -178,9 +181,12 @@ def undo_insert(session: Session, old_id: str) -> Flow[None]:
         yield from delete_id(new_id)
 
 
-def write(store: MongoStoreBase, session: Session) -> Flow[str]:
+def write(
+    store: MongoStoreBase, session: Session, document_max_age: int | None = None
+) -> Flow[str]:
     """Insert or update the session's document; the Set-Cookie value to send after it."""
-    planned = rules.session_write(session, queries.now_seconds(store.now), store.codecs)
+    now = queries.now_seconds(store.now)
+    planned = rules.session_write(session, now, store.codecs, document_max_age)
     if planned.plan.inserting:
         yield Call("insert_one", (planned.document,), f"inserting session {session.name!r}")
         session.id = planned.plan.session_id

@@ -18,6 +18,7 @@ import securecookie
 from mongostore import documents, queries
 from mongostore.sessions.base import session_values
 from mongostore.sessions.cookie import new_cookie
+from mongostore.sessions.options import validate_max_age
 from mongostore.sessions.session import Session
 
 
@@ -55,6 +56,28 @@ def cookie_header(
     return new_cookie(session.name, encoded, session.options, now=now)
 
 
+def document_lifetime(session: Session, document_max_age: int | None) -> int:
+    """How long a save keeps the document: ``document_max_age``, else the cookie's max age.
+
+    A separate document lifetime lets a browser-session cookie (max age 0,
+    no Expires) name a document that still expires server-side, as
+    :mod:`mongostore.flask` writes a non-permanent session.
+    """
+    if document_max_age is None:
+        return session.options.max_age
+    validate_max_age(document_max_age)
+    return document_max_age
+
+
+def deletes(session: Session, document_max_age: int | None) -> bool:
+    """Whether a save deletes the document and the cookie instead of writing them.
+
+    Go's rule, max age <= 0, when the document has no lifetime of its own;
+    with one, a negative cookie max age or a lifetime <= 0.
+    """
+    return session.options.max_age < 0 or document_lifetime(session, document_max_age) <= 0
+
+
 def deletion_header(session: Session) -> str:
     """The Set-Cookie value that deletes the session's cookie (max age <= 0)."""
     return new_cookie(session.name, "", session.options)
@@ -76,15 +99,22 @@ class SessionWrite:
     update: dict[str, Any]
 
 
-def session_write(session: Session, now: int, codecs: Sequence[securecookie.Codec]) -> SessionWrite:
+def session_write(
+    session: Session,
+    now: int,
+    codecs: Sequence[securecookie.Codec],
+    lifetime: int | None = None,
+) -> SessionWrite:
     """The write that saves ``session`` at ``now``: insert for a new ID, update otherwise.
 
-    The cookie is built before the data is encoded and before any write (see
-    :func:`mongostore.queries.plan_write`): its options check (max age within
-    Go's range) runs before the document's date is computed from that max age,
-    and an encode failure never leaves an orphan document.
+    The document lives ``lifetime`` seconds (None: the cookie's max age, as
+    in Go; see :func:`document_lifetime`). The cookie is built before the data
+    is encoded and before any write (see :func:`mongostore.queries.plan_write`):
+    its options check (max age within Go's range) runs before the document's
+    date is computed from that max age, and an encode failure never leaves an
+    orphan document.
     """
-    plan = queries.plan_write(session.id, session.options.max_age, now)
+    plan = queries.plan_write(session.id, document_lifetime(session, lifetime), now)
     header = cookie_header(session, plan.session_id, plan.now, codecs)
     data = securecookie.encode_multi(session.name, session.values, *codecs)
     fields = documents.document_fields(data, plan.expires, session.values)

@@ -99,17 +99,37 @@ class MongoStore(MongoStoreBase):
 
     # -- Save ----------------------------------------------------------------
 
-    def save(self, request: RequestLike, response: ResponseLike, session: Session) -> None:
+    def save(
+        self,
+        request: RequestLike,
+        response: ResponseLike,
+        session: Session,
+        *,
+        document_max_age: int | None = None,
+    ) -> None:
         """Write the session's document and its cookie; max age <= 0 deletes both.
 
         A new session (ID "") is inserted under a fresh ObjectId; an existing
         one is updated, and raises :class:`SessionNotFoundError` if its
         document is gone. The Set-Cookie header is added only after the
         database write succeeded.
-        """
-        add_set_cookie(response, run(self.collection, flows.save(self, session)))
 
-    def regenerate(self, request: RequestLike, response: ResponseLike, session: Session) -> None:
+        ``document_max_age`` (seconds) lets the document outlive a cookie of
+        another max age: a browser-session cookie (``options.max_age`` 0)
+        whose document still expires server-side, as :mod:`mongostore.flask`
+        writes. None keeps Go's rule: both follow ``options.max_age``.
+        """
+        flow = flows.save(self, session, document_max_age)
+        add_set_cookie(response, run(self.collection, flow))
+
+    def regenerate(
+        self,
+        request: RequestLike,
+        response: ResponseLike,
+        session: Session,
+        *,
+        document_max_age: int | None = None,
+    ) -> None:
         """Move the session to a fresh ID: insert a new document, delete the old one, new cookie.
 
         Call it on login and on any privilege change, so an ID planted in the
@@ -120,9 +140,11 @@ class MongoStore(MongoStoreBase):
         revoked session is never brought back under a new ID. A new session
         (ID "") is simply inserted. On failure the session keeps its old ID
         and no cookie is written. With max age <= 0 it is a plain delete, as
-        :meth:`save`. The order of the writes: :func:`mongostore.flows.regenerate`.
+        :meth:`save` (and ``document_max_age`` means what it means there). The
+        order of the writes: :func:`mongostore.flows.regenerate`.
         """
-        add_set_cookie(response, run(self.collection, flows.regenerate(self, session)))
+        flow = flows.regenerate(self, session, document_max_age)
+        add_set_cookie(response, run(self.collection, flow))
 
     # -- Maintenance -----------------------------------------------------------
 
