@@ -28,6 +28,7 @@ MODULES = (
     "bench_load",
     "bench_aio",
     "bench_asgi",
+    "bench_flask",
 )
 #: Packages whose versions shape the numbers (C-backed crypto, drivers, peers).
 PACKAGES = (
@@ -39,6 +40,8 @@ PACKAGES = (
     "itsdangerous",
     "uvicorn",
     "starlette",
+    "flask",
+    "Flask-Session",
 )
 
 
@@ -100,7 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "only",
         nargs="*",
         metavar="NAME",
-        help="run only these modules (codec, gob, store, load, aio, asgi); default: all",
+        help="run only these modules ("
+        + ", ".join(m.removeprefix("bench_") for m in MODULES)
+        + "); default: all",
     )
     args = parser.parse_args(argv)
     unknown = [name for name in args.only if f"bench_{name}" not in MODULES]
