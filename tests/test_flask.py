@@ -416,7 +416,7 @@ def test_a_cookie_signed_with_other_keys_gives_a_fresh_session(
 
 
 def test_a_database_error_while_saving_is_a_500_without_set_cookie(
-    mongo_database: Any, clock: FakeClock
+    mongo_database: Any, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     client, collection, _ = recording_app(mongo_database, clock)
     collection.fail_on["insert_one"] = AutoReconnect("database down")
@@ -424,6 +424,22 @@ def test_a_database_error_while_saving_is_a_500_without_set_cookie(
     assert response.status_code == 500
     assert set_cookies(response) == []
     assert writes(collection) == ["insert_one"]  # the error page does not try again
+    assert [r.levelno >= logging.ERROR for r in caplog.records].count(True) == 1
+
+
+def test_a_database_error_while_loading_is_a_500_without_set_cookie(
+    mongo_database: Any, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    client, collection, _ = recording_app(mongo_database, clock)
+    client.get("/count")
+    collection.fail_on["find_one"] = AutoReconnect("database down")
+    response = client.get("/count")
+    assert response.status_code == 500
+    assert set_cookies(response) == []
+    # One logged error (the database's), not a second one from saving no session.
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1
+    assert isinstance(errors[0].exc_info[1], AutoReconnect)  # type: ignore[index]
 
 
 def test_a_session_logged_out_elsewhere_during_the_request_is_not_resurrected(
@@ -437,6 +453,24 @@ def test_a_session_logged_out_elsewhere_during_the_request_is_not_resurrected(
 
     client.get("/login/alice")
     response = client.get("/logged-out-meanwhile")
+    assert response.status_code == 200
+    assert list(store.collection.find({})) == []
+    _, attributes = session_cookie(response)
+    assert attributes["Max-Age"] == "0"
+
+
+def test_a_sign_in_on_a_session_revoked_during_the_request_brings_nothing_back(
+    client: FlaskClient, store: MongoStore, app: Flask
+) -> None:
+    @app.get("/revoked-then-sign-in")
+    def revoked_then_sign_in() -> str:
+        store.expire_sessions_by_user_ids([session["user"]])
+        regenerate()
+        session["user"] = "mallory"
+        return "signed in"
+
+    client.get("/login/alice")
+    response = client.get("/revoked-then-sign-in")
     assert response.status_code == 200
     assert list(store.collection.find({})) == []
     _, attributes = session_cookie(response)

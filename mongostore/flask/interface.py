@@ -117,7 +117,8 @@ class MongoSessionInterface(SessionInterface):
 
         A tampered, expired or foreign cookie gives a new empty session (the
         store logs why at DEBUG and keeps it as ``session.stored.load_error``).
-        Database errors propagate: Flask answers 500.
+        Database errors propagate: Flask answers 500 (and :meth:`save_session`
+        then has no session to save).
         """
         name = self.get_cookie_name(app)
         stored = self.store.new(request, name)
@@ -135,9 +136,11 @@ class MongoSessionInterface(SessionInterface):
         vanished meanwhile (logged out elsewhere) is not resurrected: its
         cookie is deleted instead.
         """
+        if not isinstance(session, MongoSession):
+            return  # open_session raised (a database error): Flask is answering 500
         if session.accessed:
             response.vary.add("Cookie")
-        if not isinstance(session, MongoSession) or session.save_failed:
+        if session.save_failed:
             return
         stored = session.stored
         stored.options = self.cookie_options(app, session)
