@@ -168,8 +168,26 @@ class MongoSessionInterface(SessionInterface):
         environ = _current_environ()
         if session.regenerate_on_save:
             self.store.regenerate(environ, response, session.stored, document_max_age=lifetime)
-        else:
+        elif session.modified:
             self.store.save(environ, response, session.stored, document_max_age=lifetime)
+        else:
+            self.refresh(environ, response, session.stored, lifetime)
+
+    def refresh(
+        self,
+        request: MutableMapping[str, Any],
+        response: Response,
+        stored: Session,
+        lifetime: int,
+    ) -> None:
+        """Slide the expiry of an unchanged session (permanent, ``SESSION_REFRESH_EACH_REQUEST``).
+
+        A full save today, cookie included, as Flask's own session rewrites
+        its cookie. This is the one place a cheaper store-level rule (touch
+        the document only once some time has passed since its last write)
+        would apply; changed sessions never come here.
+        """
+        self.store.save(request, response, stored, document_max_age=lifetime)
 
     def _delete(self, session: MongoSession, response: Response) -> None:
         """Delete the document (if any) and send the deletion cookie."""
