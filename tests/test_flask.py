@@ -38,7 +38,7 @@ WRITES = ("insert_one", "update_one", "delete_one")
 
 def make_app(store: MongoStore, **config: Any) -> Flask:
     app = Flask(__name__)
-    app.config.update(PERMANENT_SESSION_LIFETIME=LIFETIME, **config)
+    app.config.update({"PERMANENT_SESSION_LIFETIME": LIFETIME, **config})
     init_app(app, store)
 
     @app.get("/count")
@@ -275,10 +275,19 @@ def test_a_permanent_session_cookie_expires_with_its_document(
     assert only_document(store)["expires"] == expires
 
 
-def test_init_app_aligns_the_cookie_signature_age_with_the_lifetime(store: MongoStore) -> None:
-    make_app(store)
-    assert store.options.max_age == LIFETIME
-    assert all(codec._max_age == LIFETIME for codec in store.codecs)  # type: ignore[attr-defined]
+def test_init_app_accepts_the_cookie_as_long_as_the_lifetime_past_the_store_default(
+    store: MongoStore, clock: FakeClock
+) -> None:
+    days = 86400
+    for codec in store.codecs:
+        codec.clock = clock  # type: ignore[attr-defined]  # the cookie's timestamp, too
+    app = make_app(store, PERMANENT_SESSION_LIFETIME=40 * days)  # the store's default is 30
+    client = app.test_client()
+    client.get("/permanent")
+    clock.advance(35 * days)
+    assert client.get("/read").text == "visits: 1 new: False"  # refreshed here, too
+    clock.advance(40 * days)
+    assert client.get("/read").text == "visits: None new: True"
 
 
 # -- writes only when needed -----------------------------------------------------------
