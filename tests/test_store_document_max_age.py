@@ -78,3 +78,25 @@ def test_a_document_max_age_that_is_not_an_int_is_refused(store: MongoStore) -> 
     session = store.new(cookie_request(), "s")
     with pytest.raises(InvalidOptionsError):
         save(store, session, document_max_age=1.5)
+
+
+@pytest.mark.anyio
+async def test_the_async_store_takes_the_same_document_max_age(async_database: Any) -> None:
+    from mongostore.aio import AsyncMongoStore
+    from tests.support.aio import scope_with_cookie
+
+    store = AsyncMongoStore(async_database["session"], b"document-max-age-test-hash-key!!")
+    store.now = FakeClock()
+    session = await store.new(scope_with_cookie(), "s")
+    session.options.max_age = 0
+    headers: list[tuple[str, str]] = []
+    await store.save(scope_with_cookie(), HeaderList(headers), session, document_max_age=600)
+    (header,) = [value for _, value in headers]
+    assert "Expires" not in parse_set_cookie(header)[2]
+    document = await store.collection.find_one({"_id": ObjectId(session.id)})
+    assert document is not None
+    assert document["expires"] == int(store.now()) + 600
+    old_id = session.id
+    await store.regenerate(scope_with_cookie(), HeaderList([]), session, document_max_age=900)
+    assert session.id != old_id
+    assert await store.collection.count_documents({}) == 1
