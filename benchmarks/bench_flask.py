@@ -15,8 +15,9 @@ Besides the time per request, the number of database writes (insert, update,
 delete) per 1,000 read-only requests is counted with a wrapper around each
 library's collection.
 
-Backends: mongomock always; the server at ``MONGODB_URI`` as well when it is
-set (a real MongoDB, or the mongoeco wire server). Flask-Session refuses
+Backends: mongomock always; then the server at ``MONGODB_URI`` when it is set
+(a real MongoDB), else the mongoeco wire server of the tests when an
+interpreter with mongoeco is configured (``$MONGOSTORE_WIRE_PYTHON``). Flask-Session refuses
 anything but a pymongo ``MongoClient``, so on mongomock it is built by
 :class:`FlaskSessionOnCollection`, its own constructor minus that check.
 
@@ -25,6 +26,7 @@ Run alone: ``python -m benchmarks.bench_flask``.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import os
@@ -182,63 +184,85 @@ def _flask_session(collection: Any, refresh: bool) -> Subject:
     return Subject(_app(install, refresh), counter)
 
 
-def _backends() -> Iterator[tuple[str, Callable[[str], Any], Callable[[], None]]]:
-    """(label, collection factory, cleanup) for mongomock and, if set, MONGODB_URI."""
-    client: Any = mongomock.MongoClient()
-    yield "mongomock", lambda name: client["bench_flask"][name], lambda: None
+@contextlib.contextmanager
+def _server_uri() -> Iterator[tuple[str, str] | None]:
+    """(label, URI) of the server to measure on: MONGODB_URI, else the wire server, else None."""
     uri = os.environ.get("MONGODB_URI")
     if uri:
-        import pymongo
+        yield "MONGODB_URI", uri
+        return
+    try:
+        from benchmarks.wire import running_server
+    except ModuleNotFoundError:  # no mongoeco interpreter: mongomock only
+        yield None
+        return
+    with running_server() as wire_uri:
+        yield "wire", wire_uri
 
-        real: Any = pymongo.MongoClient(uri, serverSelectionTimeoutMS=5000)
-        database = f"bench_flask_{uuid.uuid4().hex[:8]}"
 
-        def cleanup() -> None:
-            real.drop_database(database)
-            real.close()
+def _backends(
+    stack: contextlib.ExitStack,
+) -> Iterator[tuple[str, Callable[[str], Any]]]:
+    """(label, collection factory) for mongomock and, when there is one, a server."""
+    client: Any = mongomock.MongoClient()
+    yield "mongomock", lambda name: client["bench_flask"][name]
+    server = stack.enter_context(_server_uri())
+    if server is None:
+        return
+    import pymongo
 
-        yield "MONGODB_URI", lambda name: real[database][name], cleanup
+    label, uri = server
+    real: Any = pymongo.MongoClient(uri, serverSelectionTimeoutMS=5000)
+    stack.callback(real.close)
+    database = f"bench_flask_{uuid.uuid4().hex[:8]}"
+    stack.callback(real.drop_database, database)
+    yield label, lambda name: real[database][name]
 
 
 def _best(func: Callable[[], None]) -> float:
     return time_per_op(func, min_time=0.1, repeat=3)
 
 
+def _rows(backend: str, collection_for: Callable[[str], Any], refresh: bool) -> list[Row]:
+    """The read, write and write-count rows of one backend and configuration."""
+    config = "defaults" if refresh else "refresh off"
+    ours = _mongostore(collection_for(f"ours_{refresh}"), refresh)
+    theirs = _flask_session(collection_for(f"theirs_{refresh}"), refresh)
+    rows = []
+    for path in ("/read", "/write"):
+        our_us, their_us = math.inf, math.inf
+        for _ in range(2):  # interleaved, best of each
+            our_us = min(our_us, _best(ours.request(path)))
+            their_us = min(their_us, _best(theirs.request(path)))
+        rows.append(
+            Row(
+                group=f"flask {backend}",
+                subject=f"mongostore.flask GET {path} ({config})",
+                us_per_op=our_us,
+                peer="Flask-Session 0.8 mongodb",
+                peer_us_per_op=their_us,
+            )
+        )
+    rows.append(
+        Row(
+            group=f"flask {backend}",
+            subject=f"DB writes / {READ_ONLY_REQUESTS} GET /read ({config})",
+            us_per_op=float(ours.writes_per_read_only_requests()),
+            peer="Flask-Session 0.8 mongodb",
+            peer_us_per_op=float(theirs.writes_per_read_only_requests()),
+            unit="writes",
+        )
+    )
+    return rows
+
+
 def results() -> list[Row]:
     """Read and write request times as ratios to Flask-Session, and writes per 1,000 reads."""
     rows: list[Row] = []
-    for backend, collection_for, cleanup in _backends():
-        try:
+    with contextlib.ExitStack() as stack:
+        for backend, collection_for in _backends(stack):
             for refresh in (True, False):
-                config = "defaults" if refresh else "refresh off"
-                ours = _mongostore(collection_for(f"ours_{refresh}"), refresh)
-                theirs = _flask_session(collection_for(f"theirs_{refresh}"), refresh)
-                for path in ("/read", "/write"):
-                    our_us, their_us = math.inf, math.inf
-                    for _ in range(2):  # interleaved, best of each
-                        our_us = min(our_us, _best(ours.request(path)))
-                        their_us = min(their_us, _best(theirs.request(path)))
-                    rows.append(
-                        Row(
-                            group=f"flask {backend}",
-                            subject=f"mongostore.flask GET {path} ({config})",
-                            us_per_op=our_us,
-                            peer="Flask-Session 0.8 mongodb",
-                            peer_us_per_op=their_us,
-                        )
-                    )
-                rows.append(
-                    Row(
-                        group=f"flask {backend}",
-                        subject=f"DB writes / {READ_ONLY_REQUESTS} GET /read ({config})",
-                        us_per_op=float(ours.writes_per_read_only_requests()),
-                        peer="Flask-Session 0.8 mongodb",
-                        peer_us_per_op=float(theirs.writes_per_read_only_requests()),
-                        unit="writes",
-                    )
-                )
-        finally:
-            cleanup()
+                rows.extend(_rows(backend, collection_for, refresh))
     return rows
 
 
