@@ -29,6 +29,7 @@ MODULES = (
     "bench_aio",
     "bench_asgi",
     "bench_lifetimes",
+    "bench_flask",
 )
 #: Packages whose versions shape the numbers (C-backed crypto, drivers, peers).
 PACKAGES = (
@@ -40,6 +41,8 @@ PACKAGES = (
     "itsdangerous",
     "uvicorn",
     "starlette",
+    "flask",
+    "Flask-Session",
 )
 
 
@@ -101,7 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "only",
         nargs="*",
         metavar="NAME",
-        help="run only these modules (codec, gob, store, load, aio, asgi, lifetimes); default: all",
+        help="run only these modules ("
+        + ", ".join(m.removeprefix("bench_") for m in MODULES)
+        + "); default: all",
     )
     args = parser.parse_args(argv)
     unknown = [name for name in args.only if f"bench_{name}" not in MODULES]

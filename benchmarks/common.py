@@ -24,6 +24,7 @@ class Row:
     peer: str = ""
     peer_us_per_op: float | None = None
     target: float | None = None  # the ratio the issue asks for (subject/peer <= target)
+    unit: str = ""  # set when the numbers are counts (e.g. "writes"), not microseconds
 
     @property
     def ratio(self) -> float | None:
@@ -82,8 +83,12 @@ def best_pair(
     return subject_best, peer_best
 
 
+def _number(value: float, unit: str) -> str:
+    return f"{value:.0f} {unit}" if unit else f"{value:.2f}"
+
+
 def format_table(rows: Iterable[Row]) -> str:
-    """A plain-text table of rows: subject, µs/op, peer, peer µs/op, ratio, target."""
+    """A plain-text table of rows: subject, µs/op (or a count), peer, peer µs/op, ratio, target."""
     header = ("group", "subject", "us/op", "peer", "peer us/op", "ratio", "target", "")
     lines = [header]
     for r in rows:
@@ -91,9 +96,9 @@ def format_table(rows: Iterable[Row]) -> str:
             (
                 r.group,
                 r.subject,
-                f"{r.us_per_op:.2f}",
+                _number(r.us_per_op, r.unit),
                 r.peer,
-                "" if r.peer_us_per_op is None else f"{r.peer_us_per_op:.2f}",
+                "" if r.peer_us_per_op is None else _number(r.peer_us_per_op, r.unit),
                 "" if r.ratio is None else f"{r.ratio:.2f}x",
                 "" if r.target is None else f"<= {r.target:.2f}x",
                 r.verdict,

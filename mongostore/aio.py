@@ -85,25 +85,50 @@ class AsyncMongoStore(MongoStoreBase):
         cookie = scope_cookie(request, name)
         return await run_async(self.collection, flows.new(self, name, cookie))
 
-    async def save(self, request: object, response: object, session: Session) -> None:
+    async def save(
+        self,
+        request: object,
+        response: object,
+        session: Session,
+        *,
+        document_max_age: int | None = None,
+    ) -> None:
         """Write the session's document, then add its Set-Cookie header to ``response``.
 
-        As :meth:`MongoStore.save`; a failed write adds no header.
+        As :meth:`MongoStore.save` (``document_max_age`` included); a failed
+        write adds no header.
         """
-        flow = flows.save(self, session, self._client(request))
+        flow = flows.save(self, session, self._client(request), document_max_age)
         add_set_cookie(response, await run_async(self.collection, flow))
 
-    async def autosave(self, request: object, response: object, session: Session) -> SaveAction:
+    async def autosave(
+        self,
+        request: object,
+        response: object,
+        session: Session,
+        *,
+        document_max_age: int | None = None,
+        options_changed: bool | None = None,
+    ) -> SaveAction:
         """The implicit save (the ASGI middleware, save-all): as :meth:`MongoStore.autosave`."""
-        flow = flows.autosave(self, session, self._client(request))
+        flow = flows.autosave(
+            self, session, self._client(request), document_max_age, options_changed=options_changed
+        )
         action, header = await run_async(self.collection, flow)
         if header is not None:
             add_set_cookie(response, header)
         return action
 
-    async def regenerate(self, request: object, response: object, session: Session) -> None:
+    async def regenerate(
+        self,
+        request: object,
+        response: object,
+        session: Session,
+        *,
+        document_max_age: int | None = None,
+    ) -> None:
         """Move the session to a fresh ID (on login), as :meth:`MongoStore.regenerate`."""
-        flow = flows.regenerate(self, session, self._client(request))
+        flow = flows.regenerate(self, session, self._client(request), document_max_age)
         add_set_cookie(response, await run_async(self.collection, flow))
 
     async def list_sessions(self, user: Any) -> list[SessionInfo]:

@@ -137,23 +137,33 @@ def load(store: MongoStoreBase, name: str, cookie: str) -> Flow[Session]:
 
 
 def save(
-    store: MongoStoreBase, session: Session, client: Client, fingerprint: bytes | None = None
+    store: MongoStoreBase,
+    session: Session,
+    client: Client,
+    document_max_age: int | None = None,
+    fingerprint: bytes | None = None,
 ) -> Flow[str]:
     """Write the session's document; the Set-Cookie value to add. Max age <= 0 deletes both.
 
     A new session (ID "") is inserted under a fresh ObjectId; an existing one
     is updated, and raises :class:`SessionNotFoundError` if its document is
     gone. The caller adds the header only after the flow returned. ``client``
-    is the client fields to record (None: none).
+    is the client fields to record (None: none); ``document_max_age``, the
+    document's own lifetime (:func:`rules.deletes`, :func:`rules.document_lifetime`).
     """
-    if session.options.max_age <= 0:
+    if rules.deletes(session, document_max_age):
         yield from erase(session)
         return rules.deletion_header(session)
-    return (yield from write(store, session, client, fingerprint))
+    return (yield from write(store, session, client, document_max_age, fingerprint))
 
 
 def autosave(
-    store: MongoStoreBase, session: Session, client: Client
+    store: MongoStoreBase,
+    session: Session,
+    client: Client,
+    document_max_age: int | None = None,
+    *,
+    options_changed: bool | None = None,
 ) -> Flow[tuple[SaveAction, str | None]]:
     """The implicit save: write only when needed; what it did and the Set-Cookie value, if any.
 
@@ -162,6 +172,10 @@ def autosave(
     session once more than ``touch_after`` seconds passed since its last
     write; does nothing otherwise, nor for a new session without values (no
     document, no cookie). :func:`mongostore.lifetimes.implicit_action` is the rule.
+    ``document_max_age`` is :func:`save`'s, for the write and the touch alike.
+    ``options_changed`` None compares the session's options with the store's;
+    an integration that sets the options itself on every request (Flask, from
+    its config) says False.
     """
     state = lifetimes.state_of(session.store_state)
     now = queries.now_seconds(store.now)
@@ -169,22 +183,32 @@ def autosave(
     action = lifetimes.implicit_action(
         session_id=session.id,
         has_values=bool(session.values),
-        max_age=session.options.max_age,
-        options_changed=session.options != store.options,
+        deleting=rules.deletes(session, document_max_age),
+        options_changed=(
+            session.options != store.options if options_changed is None else options_changed
+        ),
         state=state,
         fingerprint=fingerprint,
         now=now,
         touch_after=store.touch_after,
     )
     if action is SaveAction.WRITE:
-        return action, (yield from save(store, session, client, fingerprint))
+        return action, (yield from save(store, session, client, document_max_age, fingerprint))
     if action is SaveAction.TOUCH and state is not None:
-        return (yield from touch(store, session, state, now, client))
+        return (
+            yield from touch(store, session, state, now, client, document_max_age=document_max_age)
+        )
     return SaveAction.NOTHING, None
 
 
 def touch(
-    store: MongoStoreBase, session: Session, state: LoadedState, now: int, client: Client
+    store: MongoStoreBase,
+    session: Session,
+    state: LoadedState,
+    now: int,
+    client: Client,
+    *,
+    document_max_age: int | None = None,
 ) -> Flow[tuple[SaveAction, str | None]]:
     """Extend an unchanged session: expiry and ``last_seen`` only; the cookie to send again.
 
@@ -193,7 +217,13 @@ def touch(
     request starts a new session): the result is NOTHING.
     """
     planned = rules.session_touch(
-        session, state, now, store.codecs, absolute_timeout=store.absolute_timeout, client=client
+        session,
+        state,
+        now,
+        store.codecs,
+        absolute_timeout=store.absolute_timeout,
+        client=client,
+        lifetime=document_max_age,
     )
     result = yield Call(
         "update_one", (planned.match, planned.update), f"touching session {session.name!r}"
@@ -205,7 +235,9 @@ def touch(
     return SaveAction.TOUCH, planned.header
 
 
-def regenerate(store: MongoStoreBase, session: Session, client: Client) -> Flow[str]:
+def regenerate(
+    store: MongoStoreBase, session: Session, client: Client, document_max_age: int | None = None
+) -> Flow[str]:
     """Move the session to a fresh ID: insert a new document, delete the old one; the header.
 
     An existing session whose document is gone (signed out elsewhere,
@@ -215,8 +247,8 @@ def regenerate(store: MongoStoreBase, session: Session, client: Client) -> Flow[
     On failure the session keeps its old ID (and the new document is deleted,
     best effort), so no cookie may be written. Max age <= 0: as :func:`save`.
     """
-    if session.options.max_age <= 0:
-        return (yield from save(store, session, client))
+    if rules.deletes(session, document_max_age):
+        return (yield from save(store, session, client, document_max_age))
     old_id, old_state = session.id, session.store_state
     if old_id and not (yield from is_live(store, old_id)):
         raise SessionNotFoundError(old_id)  # the common case: nothing written at all
@@ -230,7 +262,7 @@ def regenerate(store: MongoStoreBase, session: Session, client: Client) -> Flow[
     # sent: unusable, gone at its expiry or at the next expire_sessions.
     session.id = ""
     try:
-        header = yield from write(store, session, client)
+        header = yield from write(store, session, client, document_max_age)
     except BaseException:
         session.id, session.store_state = old_id, old_state
         raise
@@ -266,7 +298,11 @@ def undo_insert(session: Session, old_id: str, old_state: object) -> Flow[None]:
 
 
 def write(
-    store: MongoStoreBase, session: Session, client: Client, fingerprint: bytes | None = None
+    store: MongoStoreBase,
+    session: Session,
+    client: Client,
+    document_max_age: int | None = None,
+    fingerprint: bytes | None = None,
 ) -> Flow[str]:
     """Insert or update the session's document; the Set-Cookie value to send after it.
 
@@ -278,6 +314,7 @@ def write(
         session,
         queries.now_seconds(store.now),
         store.codecs,
+        lifetime=document_max_age,
         absolute_timeout=store.absolute_timeout,
         client=client,
         fingerprint=fingerprint,

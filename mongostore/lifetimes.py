@@ -181,7 +181,7 @@ def implicit_action(
     *,
     session_id: str,
     has_values: bool,
-    max_age: int,
+    deleting: bool,
     options_changed: bool,
     state: LoadedState | None,
     fingerprint: bytes | None,
@@ -191,15 +191,16 @@ def implicit_action(
     """What an implicit save of a session does; the whole write-only-when-needed rule.
 
     * a session never stored (``session_id`` "") with no values: nothing;
-    * deletion (``max_age <= 0``), changed options, a session the store knows
-      nothing about (``state`` None), or values whose ``fingerprint`` differs
-      from the loaded one: a write, exactly as an explicit save;
+    * deletion (``deleting``: :func:`mongostore.rules.deletes`), changed
+      options, a session the store knows nothing about (``state`` None), or
+      values whose ``fingerprint`` differs from the loaded one: a write,
+      exactly as an explicit save;
     * unchanged, and more than ``touch_after`` seconds since the last write: a touch;
     * otherwise: nothing.
     """
     if not session_id:
         return SaveAction.WRITE if has_values else SaveAction.NOTHING
-    if max_age <= 0 or options_changed or state is None:
+    if deleting or options_changed or state is None:
         return SaveAction.WRITE
     if fingerprint is None or fingerprint != state.fingerprint:
         return SaveAction.WRITE
@@ -346,12 +347,14 @@ def write_times(
 
 
 def cookie_options(options: Options, now: int, expires: int) -> Options:
-    """``options``, or a copy whose ``max_age`` ends the cookie at a capped ``expires``.
+    """``options``, or a copy whose ``max_age`` ends the cookie by a capped ``expires``.
 
-    The cookie's Expires must equal the document's ``expires``; only the
-    absolute timeout makes it differ from ``now + max_age``.
+    A cookie with an Expires must not outlive the document's ``expires``;
+    only the absolute timeout makes ``expires`` come before
+    ``now + max_age``. A browser-session cookie (max age 0, which a document
+    of its own lifetime may back) and a deletion are left as they are.
     """
-    if expires == now + options.max_age:
+    if options.max_age <= 0 or now + options.max_age <= expires:
         return options
     return dataclasses.replace(options, max_age=max(expires - now, 1))
 

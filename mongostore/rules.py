@@ -17,6 +17,7 @@ import securecookie
 from mongostore import documents, lifetimes, queries
 from mongostore.sessions.base import session_values
 from mongostore.sessions.cookie import cached_new_cookie, new_cookie
+from mongostore.sessions.options import validate_max_age
 from mongostore.sessions.session import Session
 
 
@@ -77,6 +78,28 @@ def cookie_header(
     return cached_new_cookie(session.name, encoded, options, now=now)
 
 
+def document_lifetime(session: Session, document_max_age: int | None) -> int:
+    """How long a save keeps the document: ``document_max_age``, else the cookie's max age.
+
+    A separate document lifetime lets a browser-session cookie (max age 0,
+    no Expires) name a document that still expires server-side, as
+    :mod:`mongostore.flask` writes a non-permanent session.
+    """
+    if document_max_age is None:
+        return session.options.max_age
+    validate_max_age(document_max_age)
+    return document_max_age
+
+
+def deletes(session: Session, document_max_age: int | None) -> bool:
+    """Whether a save deletes the document and the cookie instead of writing them.
+
+    Go's rule, max age <= 0, when the document has no lifetime of its own;
+    with one, a negative cookie max age or a lifetime <= 0.
+    """
+    return session.options.max_age < 0 or document_lifetime(session, document_max_age) <= 0
+
+
 def deletion_header(session: Session) -> str:
     """The Set-Cookie value that deletes the session's cookie (max age <= 0)."""
     return new_cookie(session.name, "", session.options)
@@ -105,13 +128,16 @@ def session_write(
     now: int,
     codecs: Sequence[securecookie.Codec],
     *,
+    lifetime: int | None = None,
     absolute_timeout: float | None = None,
     client: Mapping[str, str | None] | None = None,
     fingerprint: bytes | None = None,
 ) -> SessionWrite:
     """The write that saves ``session`` at ``now``: insert for a new ID, update otherwise.
 
-    The cookie is built before the data is encoded and before any write (see
+    The document lives ``lifetime`` seconds (None: the cookie's max age, as
+    in Go; see :func:`document_lifetime`). The cookie is built before the
+    data is encoded and before any write (see
     :func:`mongostore.queries.plan_write`): its options check (max age within
     Go's range) runs before the document's date is computed from that max age,
     and an encode failure never leaves an orphan document. ``created`` is set
@@ -120,7 +146,7 @@ def session_write(
     client fields to record (None: record none). ``fingerprint`` is the
     values' fingerprint when the caller has just taken it.
     """
-    max_age = session.options.max_age
+    max_age = document_lifetime(session, lifetime)
     state = lifetimes.state_of(session.store_state)
     if state is not None and session.id and state.session_id == session.id:
         # The ObjectId parsed at load: what plan_write would give, unparsed again.
@@ -183,17 +209,19 @@ def session_touch(
     *,
     absolute_timeout: float | None,
     client: Mapping[str, str | None] | None,
+    lifetime: int | None = None,
 ) -> SessionTouch:
     """The touch that extends an unchanged session: expiry and ``last_seen``, never the data.
 
     The filter is the live filter, so a session past either timeout is never
     extended; a Go-written document gets its estimated ``created`` stored.
+    The document lives ``lifetime`` seconds, as for :func:`session_write`.
     """
     object_id = (
         state.object_id if state.session_id == session.id else queries.session_object_id(session.id)
     )
     expires = lifetimes.capped_expires(
-        now, session.options.max_age, state.created, absolute_timeout
+        now, document_lifetime(session, lifetime), state.created, absolute_timeout
     )
     update = lifetimes.touch_update(
         expires=expires,

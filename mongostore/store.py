@@ -111,19 +111,37 @@ class MongoStore(MongoStoreBase):
 
     # -- Save ----------------------------------------------------------------
 
-    def save(self, request: RequestLike, response: ResponseLike, session: Session) -> None:
+    def save(
+        self,
+        request: RequestLike,
+        response: ResponseLike,
+        session: Session,
+        *,
+        document_max_age: int | None = None,
+    ) -> None:
         """Write the session's document and its cookie; max age <= 0 deletes both.
 
         A new session (ID "") is inserted under a fresh ObjectId; an existing
         one is updated, and raises :class:`SessionNotFoundError` if its
         document is gone. The Set-Cookie header is added only after the
         database write succeeded.
+
+        ``document_max_age`` (seconds) lets the document outlive a cookie of
+        another max age: a browser-session cookie (``options.max_age`` 0)
+        whose document still expires server-side, as :mod:`mongostore.flask`
+        writes. None keeps Go's rule: both follow ``options.max_age``.
         """
-        flow = flows.save(self, session, self._client(request))
+        flow = flows.save(self, session, self._client(request), document_max_age)
         add_set_cookie(response, run(self.collection, flow))
 
     def autosave(
-        self, request: RequestLike, response: ResponseLike, session: Session
+        self,
+        request: RequestLike,
+        response: ResponseLike,
+        session: Session,
+        *,
+        document_max_age: int | None = None,
+        options_changed: bool | None = None,
     ) -> SaveAction:
         """The implicit save (``sessions.save``, the middlewares): write only when needed.
 
@@ -133,14 +151,26 @@ class MongoStore(MongoStoreBase):
         write (expiry and ``last_seen`` only, and the cookie again); does
         nothing otherwise, nor for a new session without values (no document,
         no cookie). What it did is the result (:func:`mongostore.flows.autosave`).
+        ``document_max_age`` is :meth:`save`'s, for the write and the touch;
+        ``options_changed`` (None: the session's options differ from the
+        store's) is for integrations that set the options on every request.
         """
-        flow = flows.autosave(self, session, self._client(request))
+        flow = flows.autosave(
+            self, session, self._client(request), document_max_age, options_changed=options_changed
+        )
         action, header = run(self.collection, flow)
         if header is not None:
             add_set_cookie(response, header)
         return action
 
-    def regenerate(self, request: RequestLike, response: ResponseLike, session: Session) -> None:
+    def regenerate(
+        self,
+        request: RequestLike,
+        response: ResponseLike,
+        session: Session,
+        *,
+        document_max_age: int | None = None,
+    ) -> None:
         """Move the session to a fresh ID: insert a new document, delete the old one, new cookie.
 
         Call it on login and on any privilege change, so an ID planted in the
@@ -151,9 +181,10 @@ class MongoStore(MongoStoreBase):
         revoked session is never brought back under a new ID. A new session
         (ID "") is simply inserted. On failure the session keeps its old ID
         and no cookie is written. With max age <= 0 it is a plain delete, as
-        :meth:`save`. The order of the writes: :func:`mongostore.flows.regenerate`.
+        :meth:`save` (and ``document_max_age`` means what it means there). The
+        order of the writes: :func:`mongostore.flows.regenerate`.
         """
-        flow = flows.regenerate(self, session, self._client(request))
+        flow = flows.regenerate(self, session, self._client(request), document_max_age)
         add_set_cookie(response, run(self.collection, flow))
 
     # -- A user's sessions -----------------------------------------------------

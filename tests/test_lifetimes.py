@@ -32,7 +32,7 @@ def action(values: dict[Any, Any], **overrides: Any) -> SaveAction:
     arguments: dict[str, Any] = {
         "session_id": str(OID),
         "has_values": bool(values),
-        "max_age": 3600,
+        "deleting": False,
         "options_changed": False,
         "state": state(),
         "fingerprint": lifetimes.values_fingerprint(values),
@@ -87,7 +87,7 @@ class TestImplicitAction:
     @pytest.mark.parametrize(
         "overrides",
         [
-            {"max_age": -1},  # deletion goes through save
+            {"deleting": True},  # deletion goes through save
             {"options_changed": True},
             {"state": None},  # a session the store never loaded
             {"fingerprint": None},  # unpicklable values
@@ -252,6 +252,12 @@ class TestWriteTimes:
         assert lifetimes.cookie_options(options, NOW, NOW + 3600) is options
         capped = lifetimes.cookie_options(options, NOW, NOW + 60)
         assert (capped.max_age, capped.path, options.max_age) == (60, "/", 3600)
+
+    def test_a_browser_session_cookie_stays_one_whatever_the_documents_expiry(self) -> None:
+        from mongostore.sessions import Options
+
+        session_cookie = Options(path="/", max_age=0)  # mongostore.flask's non-permanent cookie
+        assert lifetimes.cookie_options(session_cookie, NOW, NOW + 60) is session_cookie
 
 
 class TestAsgiClient:
