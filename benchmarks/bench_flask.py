@@ -41,7 +41,7 @@ from flask_session.base import ServerSideSessionInterface
 from flask_session.defaults import Defaults
 from flask_session.mongodb import MongoDBSessionInterface
 
-from benchmarks.common import Row, format_table, time_per_op
+from benchmarks.common import CountingCollection, Row, format_table, time_per_op
 from mongostore.flask import init_app
 from mongostore.store import MongoStore
 
@@ -50,40 +50,6 @@ BLOCK_KEY = bytes(range(32, 64))
 SESSIONS = 50  # mongomock scans linearly; a small collection keeps the DB cost realistic
 READ_ONLY_REQUESTS = 1000
 WRITE_CALLS = ("insert_one", "update_one", "delete_one", "replace_one")
-
-
-class CountingCollection:
-    """A collection proxy that counts write calls; reads and the rest pass through.
-
-    Its type defines ``find_one``, so MongoStore takes it as a collection.
-    """
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.writes = 0
-
-    @property
-    def full_name(self) -> str:
-        return str(self.inner.full_name)
-
-    def find_one(self, *args: Any, **kwargs: Any) -> Any:
-        return self.inner.find_one(*args, **kwargs)
-
-    def create_index(self, *args: Any, **kwargs: Any) -> Any:
-        return self.inner.create_index(*args, **kwargs)
-
-    def _write(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        self.writes += 1
-        return getattr(self.inner, name)(*args, **kwargs)
-
-    def insert_one(self, *args: Any, **kwargs: Any) -> Any:
-        return self._write("insert_one", *args, **kwargs)
-
-    def update_one(self, *args: Any, **kwargs: Any) -> Any:
-        return self._write("update_one", *args, **kwargs)
-
-    def delete_one(self, *args: Any, **kwargs: Any) -> Any:
-        return self._write("delete_one", *args, **kwargs)
 
 
 class FlaskSessionOnCollection(MongoDBSessionInterface):  # type: ignore[misc]

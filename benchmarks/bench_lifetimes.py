@@ -37,7 +37,7 @@ from typing import Any
 import mongomock
 from bson import ObjectId
 
-from benchmarks.common import Row, format_table
+from benchmarks.common import CountingCollection, Row, format_table
 from mongostore.aio import AsyncMongoStore
 from mongostore.asgi import SessionMiddleware as AsgiSessionMiddleware
 from mongostore.http import HeaderList
@@ -121,29 +121,6 @@ class DictCodec:
     def decode(self, name: str, value: str) -> Any:
         found = self._by_token[value]
         return dict(found) if isinstance(found, dict) else found
-
-
-class CountingCollection:
-    """Counts the write operations sent to a real (or mongomock) collection."""
-
-    WRITES = frozenset({"insert_one", "update_one", "replace_one", "delete_one", "delete_many"})
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.writes = 0
-
-    @property
-    def full_name(self) -> str:
-        return str(self.inner.full_name)
-
-    def find_one(self, *args: Any, **kwargs: Any) -> Any:
-        return self.inner.find_one(*args, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        attribute = getattr(self.inner, name)
-        if name in self.WRITES:
-            self.writes += 1
-        return attribute
 
 
 class EveryRequestStore(MongoStore):

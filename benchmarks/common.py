@@ -12,6 +12,7 @@ import dataclasses
 import gc
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,3 +112,29 @@ def format_table(rows: Iterable[Row]) -> str:
     ]
     out.insert(1, "-" * len(out[0]))
     return "\n".join(out)
+
+
+class CountingCollection:
+    """Counts the write operations sent to a collection; everything else passes through.
+
+    Its type defines ``find_one``, so the stores take it as a collection.
+    """
+
+    WRITES = frozenset({"insert_one", "update_one", "replace_one", "delete_one", "delete_many"})
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.writes = 0
+
+    @property
+    def full_name(self) -> str:
+        return str(self.inner.full_name)
+
+    def find_one(self, *args: Any, **kwargs: Any) -> Any:
+        return self.inner.find_one(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self.inner, name)
+        if name in self.WRITES:
+            self.writes += 1
+        return attribute

@@ -125,33 +125,13 @@ def test_go_decodes_python_nop_cookies(go_decode: GoCall) -> None:
         assert vectors.typed_to_python(result["value"]) == value, label
 
 
-def _typed(value: object) -> dict[str, Any]:
-    """A JSON-ish Python value in the vectors' typed format (Go's interface{} types)."""
-    if value is None:
-        return {"type": "nil", "value": None}
-    if isinstance(value, bool):
-        return {"type": "bool", "value": value}
-    if isinstance(value, int):
-        return {"type": "int", "value": value}
-    if isinstance(value, float):
-        return {"type": "float64", "value": value}
-    if isinstance(value, str):
-        return {"type": "string", "value": value}
-    if isinstance(value, list):
-        return {"type": "[]interface {}", "value": [_typed(v) for v in value]}
-    if isinstance(value, dict):
-        entries = [{"key": _typed(k), "value": _typed(v)} for k, v in value.items()]
-        return {"type": "map[string]interface {}", "value": entries}
-    raise TypeError(type(value))
-
-
 def test_go_json_cookies_hold_exactly_our_json_bytes_and_decode_here(go_encode: GoCall) -> None:
     labels = list(JSON_VALUES)
     cases = []
     for label in labels:
         for setup in ("sha256-hashonly", "sha256-aes256"):
             case = _case(setup, "json", "interface", "", "go")
-            case["value"] = _typed(JSON_VALUES[label])
+            case["value"] = vectors.python_to_typed(JSON_VALUES[label])
             cases.append(case)
     results = go_encode(cases)
     ours = JSONSerializer()

@@ -9,7 +9,6 @@ a Python and a Go service of one site would.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import math
 import time
@@ -25,7 +24,7 @@ from mongostore.sessions import Session
 from mongostore.store import SessionNotFoundError
 from securecookie.gob.gotypes import GoDict, GoFloat, GoInt, GoList
 from tests.support.golive import COOKIE_NAME, Browser, GoService, GoServiceFactory
-from tests.support.vectors import typed_to_python, values_equal
+from tests.support.vectors import python_to_typed, typed_to_python, values_equal
 from tests.support.web import request_with_cookie
 
 pytestmark = pytest.mark.go
@@ -96,49 +95,6 @@ def wait_past(unix_seconds: int) -> None:
     while time.time() < unix_seconds + 1:
         assert time.monotonic() < deadline, "the clock did not pass the expiry in time"
         time.sleep(0.2)
-
-
-# -- the typed format the Go service reads (tests/vectors/README.md) -------------------------
-
-_UNIX_EPOCH = dt.datetime(1970, 1, 1)
-
-
-def typed(value: Any) -> dict[str, Any]:
-    """``value`` in the typed format, as the Python default mapping sends it to Go."""
-    if value is None:
-        return {"type": "nil", "value": None}
-    if isinstance(value, bool):
-        return {"type": "bool", "value": value}
-    if isinstance(value, int):
-        return {"type": "int", "value": value}
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            text = "NaN" if math.isnan(value) else ("+Inf" if value > 0 else "-Inf")
-            return {"type": "float64", "value": text}
-        return {"type": "float64", "value": value}
-    if isinstance(value, str):
-        return {"type": "string", "value": value}
-    if isinstance(value, bytes):
-        return {"type": "[]uint8", "value": base64.b64encode(value).decode()}
-    if isinstance(value, list):
-        return {"type": "[]interface {}", "value": [typed(item) for item in value]}
-    if isinstance(value, dict):
-        entries = [{"key": typed(k), "value": typed(v)} for k, v in value.items()]
-        return {"type": "map[string]interface {}", "value": entries}
-    if isinstance(value, dt.datetime):
-        offset = value.utcoffset()
-        assert offset is not None
-        offset_s = int(offset.total_seconds())
-        local = value.replace(tzinfo=None) - _UNIX_EPOCH
-        unix = local.days * 86400 + local.seconds - offset_s
-        return {
-            "type": "time.Time",
-            "value": "",
-            "unix": unix,
-            "nsec": value.microsecond * 1000,
-            "offset_s": offset_s,
-        }
-    raise TypeError(value)
 
 
 def zone(hours: int, minutes: int = 0) -> dt.timezone:
@@ -394,7 +350,7 @@ def test_every_shared_type_and_its_boundaries_from_go_to_python(
 ) -> None:
     go, store, browser = go_service(AES), py_store(wire_database, AES), Browser()
     for name, (value, _) in SHARED_VALUES.items():
-        assert go.call(f"/set?key={name}", browser, body=typed(value))["error"] == ""
+        assert go.call(f"/set?key={name}", browser, body=python_to_typed(value))["error"] == ""
     session = py_get(store, browser)  # no load error: the range-end times load too (fix 3)
     expected = {name: value for name, (value, _) in SHARED_VALUES.items()}
     assert values_equal(session.values, expected)
@@ -417,7 +373,7 @@ GO_ONLY_COMPOSITE = {
     "int64s": {"type": "[]int64", "value": [{"type": "int64", "value": -(2**63)}]},
     "labels": {
         "type": "map[string]string",
-        "value": [{"key": typed("env"), "value": typed("prod")}],
+        "value": [{"key": python_to_typed("env"), "value": python_to_typed("prod")}],
     },
 }
 

@@ -119,3 +119,43 @@ def _plain_type(value: Any) -> type:
     """The Python type a value shows its user: a Go-typed int (``GoInt``) is an int."""
     kind = type(value)
     return kind.__mro__[1] if isinstance(value, GO_TYPED) else kind
+
+
+def python_to_typed(value: Any) -> dict[str, Any]:
+    """``value`` in the typed format (the inverse of :func:`typed_to_python`), as Go reads it."""
+    if value is None:
+        return {"type": "nil", "value": None}
+    if isinstance(value, bool):
+        return {"type": "bool", "value": value}
+    if isinstance(value, int):
+        return {"type": "int", "value": value}
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            text = "NaN" if math.isnan(value) else ("+Inf" if value > 0 else "-Inf")
+            return {"type": "float64", "value": text}
+        return {"type": "float64", "value": value}
+    if isinstance(value, str):
+        return {"type": "string", "value": value}
+    if isinstance(value, bytes):
+        return {"type": "[]uint8", "value": base64.b64encode(value).decode()}
+    if isinstance(value, list):
+        return {"type": "[]interface {}", "value": [python_to_typed(item) for item in value]}
+    if isinstance(value, dict):
+        entries = [
+            {"key": python_to_typed(k), "value": python_to_typed(v)} for k, v in value.items()
+        ]
+        return {"type": "map[string]interface {}", "value": entries}
+    if isinstance(value, dt.datetime):
+        offset = value.utcoffset()
+        assert offset is not None
+        offset_s = int(offset.total_seconds())
+        local = value.replace(tzinfo=None) - _UNIX_EPOCH
+        unix = local.days * 86400 + local.seconds - offset_s
+        return {
+            "type": "time.Time",
+            "value": "",
+            "unix": unix,
+            "nsec": value.microsecond * 1000,
+            "offset_s": offset_s,
+        }
+    raise TypeError(value)
