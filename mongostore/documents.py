@@ -66,17 +66,18 @@ def expires_at(expires: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(expires, dt.UTC)
 
 
-def document_fields(data: str, expires: int, values: Mapping[Any, Any]) -> dict[str, Any]:
-    """Every field a save writes (all but ``_id``).
+def expiry_fields(expires: int) -> dict[str, Any]:
+    """Both expiry fields, as every write and touch sets them.
 
     ``expires`` is written as int64, as Go's ``time.Unix()`` is; Python would
     otherwise store the current epoch seconds as int32.
     """
-    fields: dict[str, Any] = {
-        FIELD_DATA: data,
-        FIELD_EXPIRES: Int64(expires),
-        FIELD_EXPIRES_AT: expires_at(expires),
-    }
+    return {FIELD_EXPIRES: Int64(expires), FIELD_EXPIRES_AT: expires_at(expires)}
+
+
+def document_fields(data: str, expires: int, values: Mapping[Any, Any]) -> dict[str, Any]:
+    """Every field a save writes (all but ``_id``): the data, the expiry, the copied values."""
+    fields: dict[str, Any] = {FIELD_DATA: data, **expiry_fields(expires)}
     for name in COPIED_VALUE_FIELDS:
         if name in values:
             fields[name] = checked_bson_value(name, values[name])

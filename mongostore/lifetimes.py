@@ -51,7 +51,6 @@ from bson.int64 import Int64
 from mongostore import asgi_http, documents, queries
 from mongostore.documents import (
     FIELD_EXPIRES,
-    FIELD_EXPIRES_AT,
     FIELD_ID,
     FIELD_PROVIDER,
     FIELD_USER,
@@ -422,15 +421,6 @@ def info_projection() -> dict[str, Any]:
 # -- Updates -----------------------------------------------------------------------
 
 
-def expiry_fields(expires: int, now: int) -> dict[str, Any]:
-    """What every write and touch sets besides the data: both expiry fields and ``last_seen``."""
-    return {
-        FIELD_EXPIRES: Int64(expires),
-        FIELD_EXPIRES_AT: documents.expires_at(expires),
-        FIELD_LAST_SEEN: Int64(now),
-    }
-
-
 def lifetime_fields(
     *, now: int, stamp_created: int | None, client: Mapping[str, str | None] | None
 ) -> dict[str, Any]:
@@ -451,7 +441,7 @@ def touch_update(
     *, expires: int, now: int, stamp_created: int | None, client: Mapping[str, str | None] | None
 ) -> dict[str, Any]:
     """The update of a touch: expiry and ``last_seen`` (and ``created``/client), never the data."""
-    fields = expiry_fields(expires, now)
+    fields = documents.expiry_fields(expires)
     fields.update(lifetime_fields(now=now, stamp_created=stamp_created, client=client))
     return {"$set": fields}
 
