@@ -107,3 +107,12 @@ def test_containers_need_a_matching_shape() -> None:
         GoList([], "[]string", STRING_MAP)
     with pytest.raises(TypeError):
         GoDict({}, "map[string]string", STRINGS)
+
+
+@pytest.mark.parametrize("key", [b"k", ("a", 1)])
+def test_an_interface_keyed_go_map_refuses_keys_go_cannot_compare(key: Any) -> None:
+    # The same check a plain dict gets (Encoder.any_map): Go cannot read such a map.
+    anything = GoType(MAP, key=GoType(BASIC, INTERFACE_ID), elem=GoType(BASIC, INTERFACE_ID))
+    value = GoDict({key: 1}, "map[interface {}]interface {}", anything)
+    with pytest.raises(GobError, match="as a map key: its Go type is not comparable"):
+        encode({"v": value})

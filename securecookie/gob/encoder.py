@@ -157,11 +157,7 @@ class Encoder:
         iface = self.interface
         parts = [encode_uint(len(value))]
         for key, item in value.items():
-            if type(key) not in _KEY_TYPES and isinstance(key, bytes | tuple | GoStruct):
-                raise GobError(
-                    f"gob: cannot use a {type(key).__qualname__} as a map key: "
-                    "its Go type is not comparable"
-                )
+            _check_map_key(key)
             parts.append(iface(key))
             parts.append(iface(item))
         self.depth -= 1
@@ -229,8 +225,11 @@ class Encoder:
             assert shape.key is not None
             assert shape.elem is not None
             key_shape, elem_shape = shape.key, shape.elem
+            check_keys = key_shape.kind == BASIC and key_shape.type_id == INTERFACE_ID
             parts = [encode_uint(len(value))]
             for key, item in value.items():
+                if check_keys:
+                    _check_map_key(key)
                 parts.append(self._shaped(key, key_shape, go_type))
                 parts.append(self._shaped(item, elem_shape, go_type))
         else:
@@ -358,6 +357,15 @@ class Encoder:
 
 
 _UINT64_MAX = (1 << 64) - 1
+
+
+def _check_map_key(key: Any) -> None:
+    """Refuse an interface{} map key whose Go type is not comparable (Go panics on it)."""
+    if type(key) not in _KEY_TYPES and isinstance(key, bytes | tuple | GoStruct):
+        raise GobError(
+            f"gob: cannot use a {type(key).__qualname__} as a map key: "
+            "its Go type is not comparable"
+        )
 
 
 def _go_int_body(value: GoInt) -> tuple[int, bytes]:
