@@ -192,9 +192,9 @@ class Encoder:
         if isinstance(value, GoInt):
             type_id, body = _go_int_body(value)
         elif isinstance(value, GoFloat):
-            type_id, body = FLOAT_ID, encode_float(value)
+            type_id, body = _float_body(self, value)
         elif isinstance(value, GoComplex):
-            type_id, body = COMPLEX_ID, encode_float(value.real) + encode_float(value.imag)
+            type_id, body = _complex_body(self, value)
         else:
             type_id = self._shape_id(value.shape)
             body = self._shaped(value, value.shape, go_type)
@@ -256,18 +256,17 @@ class Encoder:
         if type_id == INT_ID and isinstance(value, int) and not isinstance(value, bool):
             return _check_int(value)
         if type_id == UINT_ID and isinstance(value, int) and not isinstance(value, bool):
-            if 0 <= value <= _UINT64_MAX:
+            low, high = INT_RANGES["uint64"]
+            if low <= value <= high:
                 return encode_uint(value)
         elif type_id == BOOL_ID and isinstance(value, bool):
-            return b"\x01" if value else b"\x00"
+            return _bool_body(self, value)[1]
         elif type_id == FLOAT_ID and is_number and not isinstance(value, complex):
-            return encode_float(float(value))
+            return _float_body(self, float(value))[1]
         elif type_id == COMPLEX_ID and is_number:
-            number = complex(value)
-            return encode_float(number.real) + encode_float(number.imag)
+            return _complex_body(self, complex(value))[1]
         elif type_id == BYTES_ID and isinstance(value, bytes | bytearray | memoryview):
-            raw = bytes(value)
-            return encode_uint(len(raw)) + raw
+            return _bytes_body(self, value)[1]
         raise _misfit(value, go_type)
 
     def _interface_name(self, value: Any) -> bytes:
@@ -354,9 +353,6 @@ class Encoder:
         type_id, body = self.body(item)
         is_zero = not isinstance(item, dt.datetime | GoStruct) and not item
         return type_id, None if is_zero else body
-
-
-_UINT64_MAX = (1 << 64) - 1
 
 
 def _check_map_key(key: Any) -> None:

@@ -185,32 +185,26 @@ def _message(body: bytes) -> bytes:
     return encode_uint(len(body)) + body
 
 
+def _composite_definition(type_id: int, kind: Kind, *numbers: int) -> bytes:
+    """The message defining ``type_id`` as a slice, array or map: its common part, then
+    ``numbers`` as consecutive fields, in Go's field order for that kind."""
+    inner = _field(1, _common(type_id)) + b"".join(_field(1, encode_int(n)) for n in numbers)
+    return _message(encode_int(-type_id) + _field(kind + 1, inner + b"\x00") + b"\x00")
+
+
 def slice_definition(type_id: int, elem: int) -> bytes:
     """The message defining ``type_id`` as ``[]elem``."""
-    inner = _field(1, _common(type_id)) + _field(1, encode_int(elem)) + b"\x00"
-    return _message(encode_int(-type_id) + _field(Kind.SLICE + 1, inner) + b"\x00")
+    return _composite_definition(type_id, Kind.SLICE, elem)
 
 
 def array_definition(type_id: int, elem: int, length: int) -> bytes:
-    """The message defining ``type_id`` as ``[length]elem``."""
-    inner = (
-        _field(1, _common(type_id))
-        + _field(1, encode_int(elem))
-        + _field(1, encode_int(length))
-        + b"\x00"
-    )
-    return _message(encode_int(-type_id) + _field(Kind.ARRAY + 1, inner) + b"\x00")
+    """The message defining ``type_id`` as ``[length]elem`` (Go's ArrayType: Elem, Len)."""
+    return _composite_definition(type_id, Kind.ARRAY, elem, length)
 
 
 def map_definition(type_id: int, key: int, elem: int) -> bytes:
-    """The message defining ``type_id`` as ``map[key]elem``."""
-    inner = (
-        _field(1, _common(type_id))
-        + _field(1, encode_int(key))
-        + _field(1, encode_int(elem))
-        + b"\x00"
-    )
-    return _message(encode_int(-type_id) + _field(Kind.MAP + 1, inner) + b"\x00")
+    """The message defining ``type_id`` as ``map[key]elem`` (Go's MapType: Key, Elem)."""
+    return _composite_definition(type_id, Kind.MAP, key, elem)
 
 
 def gob_encoder_definition(type_id: int, name: str) -> bytes:
