@@ -90,11 +90,11 @@ def go_double_wrap(make: Callable[..., Error], cause: BaseException) -> Error:
     Go's serializers return their own ``cookieError`` and the codec wraps it
     once more, so the text reads ``securecookie: error - caused by:
     securecookie: error - caused by: <cause>``. An :class:`Error` from the
-    serializer already is the inner layer and gets only the outer one; any
-    other exception (a foreign one escaping a serializer, or a codec-made
-    description) gets both, so it never escapes unwrapped and the text stays
-    Go's. ``make`` picks the flag (:func:`usage_error` when encoding,
-    :func:`decode_error` when decoding).
+    serializer (or one the codec built as the inner layer itself) gets only
+    the outer one; any other exception (a foreign one escaping a serializer)
+    gets both, so it never escapes unwrapped and the text stays Go's. ``make``
+    picks the flag (:func:`usage_error` when encoding, :func:`decode_error`
+    when decoding).
     """
     if isinstance(cause, Error):
         return make(cause=cause)
@@ -131,9 +131,6 @@ class ErrorList(Sequence[E_co], Generic[E_co]):
 
     def _text(self) -> str:
         return multi_error_text(self.errors)
-
-    def __str__(self) -> str:
-        return self._text()
 
     @overload
     def __getitem__(self, index: int) -> E_co: ...
