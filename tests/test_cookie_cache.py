@@ -88,3 +88,16 @@ def test_options_copy_is_independent_and_equal() -> None:
     assert copy is not options
     copy.max_age = 1
     assert options.max_age == 60
+
+
+def test_per_session_max_ages_share_one_template_and_still_match_new_cookie() -> None:
+    # The absolute timeout caps max_age per session: that must not defeat the cache.
+    from mongostore.sessions import cookie
+
+    cookie._TEMPLATES.clear()
+    for max_age in (1, 59, 3600, 86400 * 30, 2**33):
+        options = Options(path="/", max_age=max_age, http_only=True, same_site="Lax")
+        assert cached_new_cookie("s", "v", options, now=NOW) == new_cookie(
+            "s", "v", options, now=NOW
+        )
+    assert len(cookie._TEMPLATES) == 1

@@ -214,17 +214,21 @@ _TEMPLATES_LIMIT = 256
 def cached_new_cookie(name: str, value: str, options: Options, *, now: int) -> str:
     """Exactly :func:`new_cookie` ``(name, value, options, now=now)``, faster on repeat options.
 
-    A store sends the same attributes on every response; only the value and
-    Expires change. The rest is built (and the options validated) once per
-    distinct name and options by :func:`new_cookie`'s own rules, and reused.
-    Options it cannot cache (unhashable fields, an invalid domain Go logs on
-    every write, no Expires to insert) take :func:`new_cookie` itself.
+    A store sends the same attributes on every response; only the value,
+    Expires and Max-Age change (Max-Age too: the absolute timeout caps it per
+    session). The rest is built (and the options validated) once per distinct
+    name and options but the max age, by :func:`new_cookie`'s own rules, and
+    reused. A max age that is not a positive int within Go's range, options
+    it cannot cache (unhashable fields, an invalid domain Go logs on every
+    write) take :func:`new_cookie` itself, which raises or writes them alike.
     """
+    max_age = options.max_age
+    if type(max_age) is not int or not 0 < max_age <= _MAX_AGE_LIMIT:
+        return new_cookie(name, value, options, now=now)
     key = (
         name,
         options.path,
         options.domain,
-        options.max_age,
         options.secure,
         options.http_only,
         options.same_site,
@@ -241,23 +245,25 @@ def cached_new_cookie(name: str, value: str, options: Options, *, now: int) -> s
         if len(_TEMPLATES) >= _TEMPLATES_LIMIT:
             _TEMPLATES.clear()
         _TEMPLATES[key] = template
-    expires = math.floor(now) + options.max_age
+    expires = math.floor(now) + max_age
     if template is None or expires < 0:
         return new_cookie(name, value, options, now=now)
     attributes, flags = template
-    return f"{name}={_sanitize_value(value)}{attributes}; Expires={http_date(expires)}{flags}"
+    return (
+        f"{name}={_sanitize_value(value)}{attributes}; Expires={http_date(expires)}"
+        f"; Max-Age={max_age}{flags}"
+    )
 
 
 def _build_template(name: str, options: Options) -> tuple[str, str] | None:
-    """The attributes before Expires (Path, Domain) and after it (Max-Age and flags)."""
+    """The attributes before Expires (Path, Domain) and after Max-Age (the flags)."""
     make_cookie(name, "", options, now=0)  # every check new_cookie makes, raised alike
-    if options.max_age <= 0 or (options.domain and not _valid_domain(options.domain)):
+    if options.domain and not _valid_domain(options.domain):
         return None
     head = Cookie(name=name, value="", path=options.path, domain=options.domain).header()
     tail = Cookie(
         name=name,
         value="",
-        max_age=options.max_age,
         secure=options.secure,
         http_only=options.http_only,
         same_site=options.same_site,
