@@ -91,8 +91,9 @@ class SessionMiddleware:
                     await send(dict(_ERROR_START))
                     await send({"type": "http.response.body", "body": _ERROR_BODY})
                     return
-                headers = header_items(message.get("headers") or ())
-                message = {**message, "headers": headers + raw_headers(cookies)}
+                if cookies:  # most responses (autosave: nothing changed) add none
+                    headers = header_items(message.get("headers") or ())
+                    message = {**message, "headers": headers + raw_headers(cookies)}
             await send(message)
 
         await self.app(scope, receive, saving_send)

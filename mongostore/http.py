@@ -14,7 +14,7 @@ from typing import Any, Protocol, TypeAlias
 
 from werkzeug.wrappers import Request
 
-from mongostore.cookie_syntax import INVALID_VALUE_CHAR, TOKEN
+from mongostore.cookie_syntax import INVALID_VALUE_CHAR, is_cookie_name_valid
 
 #: What every ``request`` parameter accepts: Go's ``*http.Request``.
 RequestLike: TypeAlias = Request | MutableMapping[str, Any]
@@ -101,15 +101,15 @@ def first_cookie(header_lines: Iterable[str], name: str) -> str | None:
     it only yields ``None``. Every adapter (WSGI here, ASGI in
     :mod:`mongostore.asgi_http`) reads cookies through this one parser.
     """
-    if not name:
-        return None
+    if not is_cookie_name_valid(name):
+        return None  # no pair can carry it (Go's readCookies skips invalid names)
     for line in header_lines:
         for raw_part in _trim(line).split(";"):
             part = _trim(raw_part)
             if not part:
                 continue
             cookie_name, _, raw_value = part.partition("=")
-            if cookie_name != name or not TOKEN.fullmatch(cookie_name):
+            if cookie_name != name:
                 continue
             value = _parse_cookie_value(raw_value)
             if value is not None:

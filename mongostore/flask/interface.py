@@ -143,13 +143,15 @@ class MongoSessionInterface(SessionInterface):
         if session.save_failed:
             return
         stored = session.stored
-        stored.options = self.cookie_options(app, session)
+        # Built only when a cookie is written: most requests write none.
         if not session:
             if session.modified and (stored.id or session.had_cookie):
+                stored.options = self.cookie_options(app, session)
                 self._delete(session, response)
             return
         if not (session.regenerate_on_save or self.should_set_cookie(app, session)):
             return
+        stored.options = self.cookie_options(app, session)
         stored.values = to_stored(dict(session))
         try:
             self._write(app, session, response)
