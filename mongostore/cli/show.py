@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from mongostore import documents
+from mongostore import documents, queries
 from mongostore.cli.database import (
     add_database_options,
     database_errors,
@@ -65,7 +65,7 @@ def run_show(args: argparse.Namespace) -> int:
                 f"{prog}: --id: not a session ID (24 hex digits): {args.session_id!r}", EXIT_USAGE
             )
     with open_database(args) as database, database_errors(args):
-        document = session_collection(database, args).find_one({documents.FIELD_ID: object_id})
+        document = session_collection(database, args).find_one(queries.id_filter(object_id))
     if document is None:
         raise CommandError(
             f"{prog}: no session document with _id {object_id} in collection {args.collection!r}",

@@ -21,7 +21,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any, Final
 
 import securecookie
-from mongostore import documents, lifetimes
+from mongostore import documents, lifetimes, queries
 from mongostore.http import RequestLike, request_cookie
 from mongostore.sessions.registry import get_registry
 
@@ -79,7 +79,7 @@ def session_panel(store: MongoStore, request: RequestLike, session_name: str) ->
         )
     )
     object_id = documents.object_id_from_hex(decoded)
-    stored = None if object_id is None else store.collection.find_one({"_id": object_id})
+    stored = None if object_id is None else store.collection.find_one(queries.id_filter(object_id))
     if stored is None:
         rows.append(_row("Document as stored", "none: no such document (it ended)", "document"))
         return _section(rows)

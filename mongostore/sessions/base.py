@@ -98,7 +98,13 @@ class StoreConfig:
         """
         if err.is_usage() or err.is_internal() or not err.is_decode():
             raise err
-        return fresh_session_after(self._new_session(name), err, self._log)
+        session = self._new_session(name)
+        session.load_error = err
+        # DEBUG, not WARNING: every visitor with a stale cookie causes one.
+        self._log.debug(
+            "session %r starts afresh: its cookie or data failed to decode: %s", name, err
+        )
+        return session
 
     @property
     def _log(self) -> logging.Logger:
@@ -142,20 +148,6 @@ class CodecStore(StoreConfig, abc.ABC):
     @abc.abstractmethod
     def save(self, request: RequestLike, response: ResponseLike, session: Session) -> None:
         """Persist the session and add its Set-Cookie header."""
-
-
-def fresh_session_after(session: Session, err: securecookie.Error, log: logging.Logger) -> Session:
-    """``session`` (new, empty) carrying ``err`` as its ``load_error``; the failure logged.
-
-    The one rule every store, sync or async, follows for a cookie or stored
-    blob that fails to decode. DEBUG, not WARNING: every visitor with a stale
-    cookie causes one, so it is routine, not an incident.
-    """
-    session.load_error = err
-    log.debug(
-        "session %r starts afresh: its cookie or data failed to decode: %s", session.name, err
-    )
-    return session
 
 
 def session_values(decoded: Any) -> dict[Any, Any]:
