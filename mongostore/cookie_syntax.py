@@ -19,6 +19,18 @@ INVALID_VALUE_CHAR: Final = re.compile(r"[^\x20\x21\x23-\x3a\x3c-\x5b\x5d-\x7e]"
 INVALID_PATH_CHAR: Final = re.compile(r"[^\x20-\x3a\x3c-\x7e]")
 
 
+#: Names already found valid: an app uses a handful, checked on every request.
+_VALID_NAMES: set[str] = set()
+_VALID_NAMES_LIMIT: Final = 1024
+
+
 def is_cookie_name_valid(name: str) -> bool:
     """True when ``name`` is a non-empty RFC 7230 token (Go's ``isCookieNameValid``)."""
-    return TOKEN.fullmatch(name) is not None
+    if name in _VALID_NAMES:  # only exact str objects are ever added
+        return True
+    if type(name) is not str or TOKEN.fullmatch(name) is None:
+        return False
+    if len(_VALID_NAMES) >= _VALID_NAMES_LIMIT:
+        _VALID_NAMES.clear()
+    _VALID_NAMES.add(name)
+    return True

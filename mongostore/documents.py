@@ -63,7 +63,20 @@ def cookie_object_id(decoded: object) -> ObjectId:
 
 def expires_at(expires: int) -> dt.datetime:
     """``expires`` (Unix seconds) as the aware UTC datetime the TTL index reads."""
-    return dt.datetime.fromtimestamp(expires, dt.UTC)
+    last_expires, last_moment = _LAST_EXPIRES_AT[0]
+    if (
+        last_expires == expires
+    ):  # every write of the same second shares it (datetimes are immutable)
+        return last_moment
+    moment = dt.datetime.fromtimestamp(expires, dt.UTC)
+    _LAST_EXPIRES_AT[0] = (expires, moment)  # one tuple: threads see the pair whole
+    return moment
+
+
+#: The last :func:`expires_at` answer: writes within a second all ask for the same one.
+_LAST_EXPIRES_AT: list[tuple[int | None, dt.datetime]] = [
+    (None, dt.datetime.fromtimestamp(0, dt.UTC))
+]
 
 
 def expiry_fields(expires: int) -> dict[str, Any]:

@@ -6,8 +6,8 @@ at that point, so its own ``try`` blocks see it), and returns the
 operation's result. The order of the calls, what each sends, the session
 changes, the rollback of a failed regenerate: all of it is here, written
 once. :class:`mongostore.store.MongoStore` runs a flow with blocking pymongo
-calls and :class:`mongostore.aio.AsyncMongoStore` awaits the same calls on
-pymongo's asyncio API; both run them with :func:`drive`.
+calls (:func:`run_blocking`) and :class:`mongostore.aio.AsyncMongoStore`
+awaits the same calls on pymongo's asyncio API (:func:`drive`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from mongostore import documents, lifetimes, queries, rules
 from mongostore.documents import FIELD_EXPIRES, FIELD_ID, FIELD_PROVIDER, FIELD_USER
 from mongostore.errors import SessionNotFoundError, TTLIndexRefusedError, note_database_error
 from mongostore.lifetimes import LoadedState, SaveAction, SessionInfo
-from mongostore.sessions.blocking import is_awaitable
+from mongostore.sessions.blocking import is_awaitable, refuse_awaitable
 from mongostore.sessions.session import Session
 
 if TYPE_CHECKING:
@@ -37,7 +37,9 @@ class Call(NamedTuple):
     """One collection method call a flow needs, and what the store was doing (for errors).
 
     A named tuple, not a dataclass: every database call of every request
-    builds one, and a tuple is the cheapest immutable record to build.
+    builds one, and a tuple is the cheapest immutable record to build. The
+    error note reads ``<action> <subject!r>`` (``subject`` None: the action
+    alone), formatted only when a call fails.
     """
 
     method: str
@@ -46,22 +48,23 @@ class Call(NamedTuple):
     kwargs: Mapping[str, Any] = MappingProxyType({})
     #: The call returns a cursor whose documents the flow wants as a list.
     collect: bool = False
+    #: What the action was about (a session's name), for the error note.
+    subject: str | None = None
 
 
 #: A store operation: yields calls, is sent their results, returns ``T``.
 Flow: TypeAlias = Generator[Call, Any, T]
 
 
-async def drive(flow: Flow[T], collection: Any) -> T:
-    """Run ``flow`` against ``collection``: make each call, await its result if it is awaitable.
+def run_blocking(flow: Flow[T], collection: Any) -> T:
+    """Run ``flow`` against a blocking ``collection``: make each call, send back its result.
 
-    The one runner of both stores: an ``AsyncCollection``'s methods return
-    awaitables, which are awaited; a blocking ``Collection``'s return their
-    results, so the coroutine never suspends and
-    :func:`mongostore.sessions.blocking.run_blocking` runs it as a plain call.
-    A call's exception is thrown into the flow where it yielded the call; a
-    database error first gets a note saying what the store was doing and in
-    which collection, keeping pymongo's type for callers.
+    The blocking store's runner. :func:`drive` is the asyncio one; the two
+    differ only in awaiting, and share what a call is and how its error is
+    reported (:func:`invoke`, :func:`noted`). Two loops rather than one
+    coroutine run without suspending: the coroutine machinery cost the
+    blocking store a fifth of its per-request time (benchmarks/bench_lifetimes.py).
+    A call's exception is thrown into the flow where it yielded the call.
     """
     sent: Any = None
     error: BaseException | None = None
@@ -73,16 +76,54 @@ async def drive(flow: Flow[T], collection: Any) -> T:
             return result
         error = None
         try:
-            method = getattr(collection, call.method)
-            sent = method(*call.args, **call.kwargs) if call.kwargs else method(*call.args)
+            sent = invoke(collection, call)
+            refuse_awaitable(sent)  # an AsyncCollection put in a blocking store
+            if call.collect:
+                sent = list(sent)
+        except BaseException as err:
+            error = noted(err, call, collection)
+
+
+async def drive(flow: Flow[T], collection: Any) -> T:
+    """Run ``flow`` against an asyncio ``collection``: make each call, await its result.
+
+    :func:`run_blocking`'s twin for ``AsyncCollection`` (whose methods
+    return awaitables; a result that is not awaitable is used as it is).
+    """
+    sent: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            call = flow.send(sent) if error is None else flow.throw(error)
+        except StopIteration as stop:
+            result: T = stop.value
+            return result
+        error = None
+        try:
+            sent = invoke(collection, call)
             if is_awaitable(sent):
                 sent = await sent
             if call.collect:
                 sent = await collect(sent)
         except BaseException as err:
-            if isinstance(err, PyMongoError):
-                note_database_error(err, call.action, collection.full_name)
-            error = err
+            error = noted(err, call, collection)
+
+
+def invoke(collection: Any, call: Call) -> Any:
+    """``collection.<method>(*args, **kwargs)`` as ``call`` names it; the raw result."""
+    method = getattr(collection, call.method)
+    return method(*call.args, **call.kwargs) if call.kwargs else method(*call.args)
+
+
+def noted(error: BaseException, call: Call, collection: Any) -> BaseException:
+    """``error``, a database error first noted with what the store was doing, and where.
+
+    pymongo's type is kept, so callers catch what they would catch without the store.
+    """
+    if isinstance(error, PyMongoError):
+        action = call.action if call.subject is None else f"{call.action} {call.subject!r}"
+        note_database_error(error, action, collection.full_name)
+    return error
 
 
 async def collect(cursor: Any) -> list[Any]:
@@ -112,25 +153,23 @@ def new(store: MongoStoreBase, name: str, cookie: str | None) -> Flow[Session]:
     if cookie is None:
         return store._new_session(name)
     try:
-        return (yield from load(store, name, cookie))
+        object_id = rules.cookie_session_id(name, cookie, store.codecs)
     except securecookie.Error as err:
         return store._fresh_after(name, err)
-
-
-def load(store: MongoStoreBase, name: str, cookie: str) -> Flow[Session]:
-    """The live session whose document the cookie's ID names; decode errors raise."""
-    object_id = rules.cookie_session_id(name, cookie, store.codecs)
     now = queries.now_seconds(store.now)
     query = lifetimes.live_filter(object_id, now, store.absolute_timeout)
-    document = yield Call("find_one", (query,), f"loading session {name!r}")
-    return rules.fill_from_document(
-        store._new_session(name),
-        object_id,
-        document,
-        store.codecs,
-        now=now,
-        absolute_timeout=store.absolute_timeout,
-    )
+    document = yield Call("find_one", (query,), "loading session", subject=name)
+    try:
+        return rules.fill_from_document(
+            store._new_session(name),
+            object_id,
+            document,
+            store.codecs,
+            now=now,
+            absolute_timeout=store.absolute_timeout,
+        )
+    except securecookie.Error as err:
+        return store._fresh_after(name, err)
 
 
 # -- Save --------------------------------------------------------------------------
@@ -141,7 +180,6 @@ def save(
     session: Session,
     client: Client,
     document_max_age: int | None = None,
-    fingerprint: bytes | None = None,
 ) -> Flow[str]:
     """Write the session's document; the Set-Cookie value to add. Max age <= 0 deletes both.
 
@@ -154,7 +192,7 @@ def save(
     if rules.deletes(session, document_max_age):
         yield from erase(session)
         return rules.deletion_header(session)
-    return (yield from write(store, session, client, document_max_age, fingerprint))
+    return (yield from write(store, session, client, document_max_age))
 
 
 def autosave(
@@ -180,10 +218,11 @@ def autosave(
     state = lifetimes.state_of(session.store_state)
     now = queries.now_seconds(store.now)
     fingerprint = None if state is None else lifetimes.values_fingerprint(session.values)
+    deleting = rules.deletes(session, document_max_age)
     action = lifetimes.implicit_action(
         session_id=session.id,
         has_values=bool(session.values),
-        deleting=rules.deletes(session, document_max_age),
+        deleting=deleting,
         options_changed=(
             session.options != store.options if options_changed is None else options_changed
         ),
@@ -193,7 +232,13 @@ def autosave(
         touch_after=store.touch_after,
     )
     if action is SaveAction.WRITE:
-        return action, (yield from save(store, session, client, document_max_age, fingerprint))
+        if deleting:
+            return action, (yield from save(store, session, client, document_max_age))
+        return action, (
+            yield from write(
+                store, session, client, document_max_age, fingerprint=fingerprint, now=now
+            )
+        )
     if action is SaveAction.TOUCH and state is not None:
         return (
             yield from touch(store, session, state, now, client, document_max_age=document_max_age)
@@ -226,7 +271,7 @@ def touch(
         lifetime=document_max_age,
     )
     result = yield Call(
-        "update_one", (planned.match, planned.update), f"touching session {session.name!r}"
+        "update_one", (planned.match, planned.update), "touching session", subject=session.name
     )
     if result.matched_count == 0:
         return SaveAction.NOTHING, None
@@ -285,7 +330,7 @@ def is_live(store: MongoStoreBase, session_id: str) -> Flow[bool]:
         queries.now_seconds(store.now),
         store.absolute_timeout,
     )
-    found = yield Call("find_one", (query, {FIELD_ID: 1}), f"loading session {session_id!r}")
+    found = yield Call("find_one", (query, {FIELD_ID: 1}), "loading session", subject=session_id)
     return found is not None
 
 
@@ -302,29 +347,32 @@ def write(
     session: Session,
     client: Client,
     document_max_age: int | None = None,
+    *,
     fingerprint: bytes | None = None,
+    now: int | None = None,
 ) -> Flow[str]:
     """Insert or update the session's document; the Set-Cookie value to send after it.
 
     Afterwards the session's ``store_state`` is what was written, so a later
     implicit save in the same request (save-all after an explicit save) sees
-    nothing new to write.
+    nothing new to write. ``now`` is the store clock's second when the caller
+    has just read it.
     """
     planned = rules.session_write(
         session,
-        queries.now_seconds(store.now),
+        queries.now_seconds(store.now) if now is None else now,
         store.codecs,
         lifetime=document_max_age,
         absolute_timeout=store.absolute_timeout,
         client=client,
         fingerprint=fingerprint,
     )
-    if planned.plan.inserting:
-        yield Call("insert_one", (planned.document,), f"inserting session {session.name!r}")
-        session.id = planned.plan.session_id
+    if planned.document is not None:
+        yield Call("insert_one", (planned.document,), "inserting session", subject=session.name)
+        session.id = planned.session_id
     else:
         result = yield Call(
-            "update_one", (planned.match, planned.update), f"updating session {session.name!r}"
+            "update_one", (planned.match, planned.update), "updating session", subject=session.name
         )
         if result.matched_count == 0:
             raise SessionNotFoundError(session.id)

@@ -421,15 +421,20 @@ def info_projection() -> dict[str, Any]:
 # -- Updates -----------------------------------------------------------------------
 
 
-def lifetime_fields(
-    *, now: int, stamp_created: int | None, client: Mapping[str, str | None] | None
+def add_lifetime_fields(
+    fields: dict[str, Any],
+    *,
+    now: int,
+    stamp_created: int | None,
+    client: Mapping[str, str | None] | None,
 ) -> dict[str, Any]:
-    """The lifetime fields a write adds: ``last_seen``, ``created`` when to store, the client.
+    """Add to ``fields`` what a write or touch sets besides them; ``fields`` itself.
 
-    ``stamp_created`` is the creation second to store (on insert, and on the
-    first write of a Go-written document), None to leave ``created`` as it is.
+    ``last_seen``; ``created`` when ``stamp_created`` is the creation second
+    to store (on insert, and on the first write of a Go-written document;
+    None leaves ``created`` as it is); the client fields when recorded.
     """
-    fields: dict[str, Any] = {FIELD_LAST_SEEN: Int64(now)}
+    fields[FIELD_LAST_SEEN] = Int64(now)
     if stamp_created is not None:
         fields[FIELD_CREATED] = Int64(stamp_created)
     if client is not None:
@@ -442,7 +447,7 @@ def touch_update(
 ) -> dict[str, Any]:
     """The update of a touch: expiry and ``last_seen`` (and ``created``/client), never the data."""
     fields = documents.expiry_fields(expires)
-    fields.update(lifetime_fields(now=now, stamp_created=stamp_created, client=client))
+    add_lifetime_fields(fields, now=now, stamp_created=stamp_created, client=client)
     return {"$set": fields}
 
 

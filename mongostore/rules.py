@@ -108,18 +108,18 @@ def deletion_header(session: Session) -> str:
 class SessionWrite(NamedTuple):
     """Everything one save sends and answers, decided before any I/O.
 
-    ``header`` is the Set-Cookie value to add once the write succeeded.
-    Inserting: ``document`` is the whole new document. Updating: ``match``
-    and ``update`` are the filter and update of ``update_one`` (and
-    ``document`` is None). ``state`` is the session's ``store_state`` once
-    the write succeeded. A named tuple: every save builds one.
+    ``header`` is the Set-Cookie value to add once the write succeeded and
+    ``session_id`` the ID it names. Inserting: ``document`` is the whole new
+    document. Updating: ``document`` is None and ``match`` and ``update``
+    are the filter and update of ``update_one``. ``state`` is the session's
+    ``store_state`` once the write succeeded. A named tuple: every save builds one.
     """
 
-    plan: queries.WritePlan
     header: str
+    session_id: str
     document: dict[str, Any] | None
-    match: dict[str, Any]
-    update: dict[str, Any]
+    match: dict[str, Any] | None
+    update: dict[str, Any] | None
     state: lifetimes.LoadedState
 
 
@@ -150,46 +150,42 @@ def session_write(
     state = lifetimes.state_of(session.store_state)
     if state is not None and session.id and state.session_id == session.id:
         # The ObjectId parsed at load: what plan_write would give, unparsed again.
-        plan = queries.WritePlan(now, now + max_age, state.object_id, session.id, False)
+        object_id, session_id, inserting = state.object_id, session.id, False
     else:
         plan = queries.plan_write(session.id, max_age, now)
+        object_id, session_id, inserting = plan.object_id, plan.session_id, plan.inserting
         state = None  # a new session, or a state noted for another ID: no known creation
     expires, created, stamp = lifetimes.write_times(
-        inserting=plan.inserting,
+        inserting=inserting,
         state=state,
         now=now,
         max_age=max_age,
         absolute_timeout=absolute_timeout,
     )
-    header = cookie_header(session, plan.session_id, now, codecs, expires)
-    data = securecookie.encode_multi(session.name, session.values, *codecs)
-    fields = documents.document_fields(data, expires, session.values)
-    fields.update(lifetimes.lifetime_fields(now=now, stamp_created=stamp, client=client))
-    if plan.inserting:
+    header = cookie_header(session, session_id, now, codecs, expires)
+    values = session.values
+    data = securecookie.encode_multi(session.name, values, *codecs)
+    fields = documents.document_fields(data, expires, values)
+    lifetimes.add_lifetime_fields(fields, now=now, stamp_created=stamp, client=client)
+    written = lifetimes.written_state(
+        values,
+        object_id,
+        session_id,
+        now,
+        now if created is None else created,
+        fingerprint=fingerprint,
+    )
+    if inserting:
         return SessionWrite(
-            plan,
-            header,
-            {**queries.id_filter(plan.object_id), **fields},
-            {},
-            {},
-            lifetimes.written_state(
-                session.values, plan.object_id, plan.session_id, now, now, fingerprint=fingerprint
-            ),
+            header, session_id, {**queries.id_filter(object_id), **fields}, None, None, written
         )
     return SessionWrite(
-        plan,
         header,
+        session_id,
         None,
-        lifetimes.live_filter(plan.object_id, now, absolute_timeout),
-        documents.update_spec(fields, documents.absent_value_fields(session.values)),
-        lifetimes.written_state(
-            session.values,
-            plan.object_id,
-            plan.session_id,
-            now,
-            now if created is None else created,
-            fingerprint=fingerprint,
-        ),
+        lifetimes.live_filter(object_id, now, absolute_timeout),
+        documents.update_spec(fields, documents.absent_value_fields(values)),
+        written,
     )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from pymongo.collection import Collection
 
@@ -28,7 +28,6 @@ from mongostore.errors import (
 )
 from mongostore.http import RequestLike, ResponseLike, add_set_cookie, environ_of, request_cookie
 from mongostore.lifetimes import SaveAction, SessionInfo
-from mongostore.sessions.blocking import run_blocking
 from mongostore.sessions.registry import get_registry
 from mongostore.sessions.session import Session
 from mongostore.store_base import DEFAULT_COLLECTION, Lifetime, MongoStoreBase, collection_of
@@ -47,19 +46,12 @@ __all__ = [
     "resolve_collection",
 ]
 
-T = TypeVar("T")
-
 SessionCollection = Collection[dict[str, Any]]
 
 
 def resolve_collection(database: object, name: str) -> SessionCollection:
     """The sessions collection of ``database`` (a Database or already a Collection)."""
     return cast(SessionCollection, collection_of(database, name, asynchronous=False))
-
-
-def run(collection: SessionCollection, flow: flows.Flow[T]) -> T:
-    """Run a store operation of :mod:`mongostore.flows` with blocking pymongo calls."""
-    return run_blocking(flows.drive(flow, collection))
 
 
 class MongoStore(MongoStoreBase):
@@ -107,7 +99,9 @@ class MongoStore(MongoStoreBase):
         ``data`` that fails to decode: a new session whose ``load_error`` is
         the decode error. Database errors propagate, with a note.
         """
-        return run(self.collection, flows.new(self, name, request_cookie(request, name)))
+        return flows.run_blocking(
+            flows.new(self, name, request_cookie(request, name)), self.collection
+        )
 
     # -- Save ----------------------------------------------------------------
 
@@ -132,7 +126,7 @@ class MongoStore(MongoStoreBase):
         writes. None keeps Go's rule: both follow ``options.max_age``.
         """
         flow = flows.save(self, session, self._client(request), document_max_age)
-        add_set_cookie(response, run(self.collection, flow))
+        add_set_cookie(response, flows.run_blocking(flow, self.collection))
 
     def autosave(
         self,
@@ -158,7 +152,7 @@ class MongoStore(MongoStoreBase):
         flow = flows.autosave(
             self, session, self._client(request), document_max_age, options_changed=options_changed
         )
-        action, header = run(self.collection, flow)
+        action, header = flows.run_blocking(flow, self.collection)
         if header is not None:
             add_set_cookie(response, header)
         return action
@@ -185,7 +179,7 @@ class MongoStore(MongoStoreBase):
         order of the writes: :func:`mongostore.flows.regenerate`.
         """
         flow = flows.regenerate(self, session, self._client(request), document_max_age)
-        add_set_cookie(response, run(self.collection, flow))
+        add_set_cookie(response, flows.run_blocking(flow, self.collection))
 
     # -- A user's sessions -----------------------------------------------------
 
@@ -195,7 +189,7 @@ class MongoStore(MongoStoreBase):
         ``user`` must be a plain value (a query operator, or None, which would
         match every anonymous session, raises :class:`InvalidUserFilterError`).
         """
-        return run(self.collection, flows.list_sessions(self, user))
+        return flows.run_blocking(flows.list_sessions(self, user), self.collection)
 
     def revoke(self, session_id: str, *, user: Any = None) -> bool:
         """End the session ``session_id`` (delete its document); True if there was one.
@@ -204,7 +198,7 @@ class MongoStore(MongoStoreBase):
         signed-in user when the ID comes from a form, so nobody ends another
         user's session. An ID that is not 24 hex digits names no session: False.
         """
-        return run(self.collection, flows.revoke(session_id, user))
+        return flows.run_blocking(flows.revoke(session_id, user), self.collection)
 
     def expire_sessions_except(self, user: Any, keep_session_id: str) -> int:
         """End every session of ``user`` but ``keep_session_id`` ("sign out everywhere else").
@@ -213,25 +207,27 @@ class MongoStore(MongoStoreBase):
         value that is not an ObjectId raises :class:`InvalidSessionIdError`
         rather than ending the caller's own session too. The count deleted.
         """
-        return run(self.collection, flows.expire_sessions_except(user, keep_session_id))
+        return flows.run_blocking(
+            flows.expire_sessions_except(user, keep_session_id), self.collection
+        )
 
     # -- Maintenance -----------------------------------------------------------
 
     def expire_sessions(self, user: Any, provider: Any) -> int:
         """Delete every session of ``user`` at ``provider`` (log out everywhere); the count."""
-        return run(self.collection, flows.expire_sessions(user, provider))
+        return flows.run_blocking(flows.expire_sessions(user, provider), self.collection)
 
     def expire_sessions_by_user_ids(self, ids: Iterable[Any]) -> int:
         """Delete every session whose ``user`` is one of ``ids``; the count deleted."""
-        return run(self.collection, flows.expire_sessions_by_user_ids(ids))
+        return flows.run_blocking(flows.expire_sessions_by_user_ids(ids), self.collection)
 
     def get_active_sessions_count(self) -> int:
         """How many sessions have not expired (``expires > now``)."""
-        return run(self.collection, flows.get_active_sessions_count(self))
+        return flows.run_blocking(flows.get_active_sessions_count(self), self.collection)
 
     def clean(self) -> int:
         """Delete every expired session (``expires <= now``) now; the count deleted."""
-        return run(self.collection, flows.clean(self))
+        return flows.run_blocking(flows.clean(self), self.collection)
 
     def start_auto_clean(self, interval: float, stop: threading.Event | None = None) -> None:
         """Run :meth:`clean` every ``interval`` seconds, blocking until ``stop`` is set.
@@ -256,7 +252,7 @@ class MongoStore(MongoStoreBase):
         unless ``force_ttl=True`` (:func:`mongostore.flows.ensure_indexes`).
         """
         flow = flows.ensure_indexes(self.collection.full_name, ttl=ttl, force_ttl=force_ttl)
-        return run(self.collection, flow)
+        return flows.run_blocking(flow, self.collection)
 
 
 def new_store(database: object, *key_pairs: bytes | None) -> MongoStore:

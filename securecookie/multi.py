@@ -7,8 +7,7 @@ new ones use the new keys.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Protocol, TypeVar, runtime_checkable
+from typing import Literal, Protocol, cast, runtime_checkable
 
 from securecookie.codec import SecureCookie
 from securecookie.errors import Error, MultiError, usage_error
@@ -16,7 +15,6 @@ from securecookie.errors import Error, MultiError, usage_error
 __all__ = ["Codec", "codecs_from_pairs", "decode_multi", "encode_multi"]
 
 _MSG_NO_CODECS = "no codecs provided"
-_T = TypeVar("_T")
 
 
 @runtime_checkable
@@ -46,7 +44,7 @@ def codecs_from_pairs(*keys: bytes | None) -> list[SecureCookie]:
 
 def encode_multi(name: str, value: object, *codecs: Codec) -> str:
     """Encode with the first codec that succeeds; raise :class:`MultiError` if all fail."""
-    return _first_success(codecs, lambda codec: codec.encode(name, value))
+    return cast(str, _first_success(codecs, "encode", name, value))
 
 
 def decode_multi(name: str, value: str, *codecs: Codec) -> object:
@@ -55,21 +53,25 @@ def decode_multi(name: str, value: str, *codecs: Codec) -> object:
     A cookie that fails in a newer codec for any reason (expired, bad payload)
     is still tried with the older ones, exactly as Go does.
     """
-    return _first_success(codecs, lambda codec: codec.decode(name, value))
+    return _first_success(codecs, "decode", name, value)
 
 
-def _first_success(codecs: tuple[Codec, ...], attempt: Callable[[Codec], _T]) -> _T:
-    """``attempt(codec)`` for the first codec that raises no :class:`Error`, in order.
+def _first_success(
+    codecs: tuple[Codec, ...], method: Literal["encode", "decode"], name: str, value: object
+) -> object:
+    """``codec.<method>(name, value)`` for the first codec that raises no :class:`Error`, in order.
 
     No codecs is a usage error; when every codec fails, a :class:`MultiError`
     lists each failure in codec order. Other exceptions propagate at once.
+    The method goes by name rather than as a closure built per call: every
+    request encodes and decodes through here.
     """
     if not codecs:
         raise usage_error(_MSG_NO_CODECS)
     errors: list[Error] = []
     for codec in codecs:
         try:
-            return attempt(codec)
+            return getattr(codec, method)(name, value)
         except Error as err:
             errors.append(err)
     raise MultiError(errors)

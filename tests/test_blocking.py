@@ -1,4 +1,4 @@
-"""run_blocking: the shared coroutines run as plain calls when nothing suspends."""
+"""refuse_awaitable: blocking code given an asyncio result refuses it, and closes it."""
 
 from __future__ import annotations
 
@@ -6,32 +6,34 @@ import asyncio
 
 import pytest
 
-from mongostore.sessions.blocking import run_blocking
-
-
-async def answer(value: int) -> int:
-    return value
-
-
-async def fail() -> None:
-    raise LookupError("gone")
+from mongostore.sessions.blocking import is_awaitable, refuse_awaitable
 
 
 async def suspend() -> None:
     await asyncio.sleep(0)
 
 
-def test_a_coroutine_that_never_suspends_gives_its_result() -> None:
-    assert run_blocking(answer(42)) == 42
+class AwaitableOnly:
+    """Awaitable with no ``close``: refused all the same."""
+
+    def __await__(self):  # type: ignore[no-untyped-def]
+        yield None
 
 
-def test_its_exception_is_raised_as_it_is() -> None:
-    with pytest.raises(LookupError, match="gone"):
-        run_blocking(fail())
+@pytest.mark.parametrize("result", [None, 0, "session", {"_id": 1}, [1, 2]])
+def test_a_blocking_result_passes(result: object) -> None:
+    assert not is_awaitable(result)
+    refuse_awaitable(result)
 
 
-def test_a_coroutine_that_suspends_is_closed_and_refused() -> None:
+def test_a_coroutine_is_closed_and_refused() -> None:
     coroutine = suspend()
+    assert is_awaitable(coroutine)
     with pytest.raises(RuntimeError, match="asyncio store or collection was used by blocking"):
-        run_blocking(coroutine)
+        refuse_awaitable(coroutine)
     assert coroutine.cr_frame is None  # closed: no "never awaited" warning later
+
+
+def test_an_awaitable_without_close_is_refused() -> None:
+    with pytest.raises(RuntimeError, match="used by blocking code"):
+        refuse_awaitable(AwaitableOnly())

@@ -125,3 +125,13 @@ class TestCheckedBsonValue:
         with pytest.raises(OverflowError) as info:
             documents.checked_bson_value("user", value)
         assert any("'user'" in note for note in info.value.__notes__)
+
+
+class TestExpiresAt:
+    def test_each_second_gets_its_own_utc_datetime(self) -> None:
+        first = documents.expires_at(1_700_000_000)
+        assert first == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.UTC)
+        assert documents.expires_at(1_700_000_001) == first + dt.timedelta(seconds=1)
+        # The remembered answer never leaks into another second, in either order.
+        assert documents.expires_at(1_700_000_000) == first
+        assert documents.expires_at(0) == dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

@@ -232,3 +232,14 @@ def test_same_site_set_after_construction_is_checked_again_before_a_cookie() -> 
     options.same_site = "Sometimes"  # type: ignore[assignment]
     with pytest.raises(InvalidOptionsError, match="same_site"):
         new_cookie("s", "v", options)
+
+
+@pytest.mark.parametrize(("name", "valid"), [("session", True), ("a b", False), ("", False)])
+def test_a_name_gets_the_same_answer_on_every_check(name: str, valid: bool) -> None:
+    # Valid names are remembered; the answer must never drift.
+    assert [is_cookie_name_valid(name) for _ in range(3)] == [valid] * 3
+
+
+def test_only_str_names_are_valid() -> None:
+    is_cookie_name_valid("session")
+    assert not is_cookie_name_valid(b"session")  # type: ignore[arg-type]

@@ -51,3 +51,24 @@ def test_max_age_must_be_an_int(max_age: object) -> None:
 def test_path_must_be_a_str() -> None:
     with pytest.raises(InvalidOptionsError, match="path"):
         Options(path=b"/")  # type: ignore[arg-type]
+
+
+def test_equality_is_field_for_field() -> None:
+    assert Options(path="/", max_age=60) == Options(path="/", max_age=60)
+    for change in (
+        {"path": "/a"},
+        {"domain": "x.org"},
+        {"max_age": 61},
+        {"secure": True},
+        {"http_only": True},
+        {"same_site": "Lax"},
+        {"partitioned": True},
+    ):
+        assert Options(path="/", max_age=60) != Options(**{"path": "/", "max_age": 60, **change})
+
+
+def test_options_equal_nothing_else_and_are_unhashable() -> None:
+    assert Options() != object()
+    assert Options() != {"path": "", "domain": "", "max_age": 0}
+    with pytest.raises(TypeError):
+        hash(Options())

@@ -191,3 +191,32 @@ def test_save_with_no_sessions_does_nothing() -> None:
     headers: list[tuple[str, str]] = []
     save(_environ(), HeaderList(headers))
     assert headers == []
+
+
+class AsyncOnlyStore(FakeStore):
+    """An asyncio store (coroutine ``new`` and ``autosave``) put in a blocking registry."""
+
+    async def new(self, request: RequestLike, name: str) -> Session:  # type: ignore[override]
+        return FakeStore.new(self, request, name)
+
+    async def autosave(self, request: RequestLike, response: ResponseLike, session: Session) -> str:
+        return "write"
+
+
+def test_an_asyncio_store_loading_in_a_blocking_registry_is_refused() -> None:
+    environ = _environ()
+    with pytest.raises(RuntimeError, match="asyncio store or collection was used by blocking"):
+        get_registry(environ).get(AsyncOnlyStore(), "s")  # type: ignore[arg-type]
+    assert get_registry(environ)._entries == {}  # nothing cached: not a session
+
+
+def test_an_asyncio_store_saving_in_a_blocking_registry_is_a_save_error() -> None:
+    environ = _environ()
+    registry = get_registry(environ)
+    registry.get(FakeStore(), "s").store = AsyncOnlyStore()  # type: ignore[assignment]
+    with pytest.raises(MultiError) as info:
+        save(environ, HeaderList([]))
+    (error,) = info.value.errors
+    assert isinstance(error, SaveError)
+    assert "used by blocking code" in str(error)
+    assert registry.saved == {"s": "failed"}

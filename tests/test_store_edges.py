@@ -153,3 +153,33 @@ def test_an_invalid_same_site_set_on_the_session_fails_the_save_before_any_write
         store.save(cookie_request(), HeaderList(headers), session)
     assert list(raw(store).find({})) == before
     assert set_cookie_headers(headers) == []
+
+
+class AsyncFindOne:
+    """A collection whose ``find_one`` is a coroutine, swapped into a blocking store."""
+
+    full_name = "db.session"
+
+    def __init__(self) -> None:
+        self.coroutines: list[Any] = []
+
+    def find_one(self, *args: Any) -> Any:
+        async def answer() -> None:
+            return None
+
+        coroutine = answer()
+        self.coroutines.append(coroutine)
+        return coroutine
+
+
+def test_a_blocking_store_refuses_an_asyncio_collection_result_and_closes_it(
+    store: MongoStore,
+) -> None:
+    _session, headers = save(store, n=1)
+    cookie = set_cookie_headers(headers)[0].split(";", 1)[0]
+    collection = AsyncFindOne()
+    store.collection = cast(Any, collection)
+    with pytest.raises(RuntimeError, match="asyncio store or collection was used by blocking"):
+        store.new({"HTTP_COOKIE": cookie}, NAME)
+    (coroutine,) = collection.coroutines
+    assert coroutine.cr_frame is None  # closed: no "never awaited" warning

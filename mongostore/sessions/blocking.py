@@ -1,33 +1,17 @@
-"""Run a coroutine that never suspends as a plain call.
+"""Blocking code meeting an asyncio result: tell them apart, and refuse clearly.
 
-How the blocking store and registry share the code of their asyncio twins:
-the shared code is written once as a coroutine that awaits only what is
-awaitable (an asyncio store's or collection's result). Given only blocking
-parts it never suspends, and :func:`run_blocking` runs it to its end in
-the calling thread, with no event loop.
+The blocking store and registry share their rules with their asyncio twins
+and differ only in awaiting. Given an asyncio part where a blocking one
+belongs (an ``AsyncMongoStore`` in a WSGI registry, an ``AsyncCollection``
+in a ``MongoStore``), the blocking side gets a coroutine it cannot run:
+:func:`refuse_awaitable` closes it (no "never awaited" warning later) and
+says what happened, rather than letting it pass for a session or a result.
 """
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
-from typing import Any, TypeVar
-
-T = TypeVar("T")
-
-
-def run_blocking(coroutine: Coroutine[Any, Any, T]) -> T:
-    """The result of ``coroutine``, run to completion now; its exception raised as it is.
-
-    A coroutine that does suspend (it met a real awaitable: an asyncio store
-    used where a blocking one belongs) is closed and refused with RuntimeError.
-    """
-    try:
-        coroutine.send(None)
-    except StopIteration as stop:
-        result: T = stop.value
-        return result
-    coroutine.close()
-    raise RuntimeError("mongostore: an asyncio store or collection was used by blocking code")
+from collections.abc import Awaitable
+from typing import Any
 
 
 def is_awaitable(result: object) -> bool:
@@ -35,8 +19,32 @@ def is_awaitable(result: object) -> bool:
 
     What ``inspect.isawaitable`` answers for the coroutines of asyncio stores
     and of pymongo's asyncio API, at a fraction of its cost on the common
-    blocking results (a session, a document, None, a pymongo result), which
-    have no ``__await__``. Generator-based coroutines (``types.coroutine``),
-    which neither returns, are not recognized.
+    blocking results (a session, a document, None, a pymongo result): the
+    answer is kept per type, since it depends on the type alone. (A bare
+    ``hasattr(type(x), "__await__")`` raises and swallows an AttributeError
+    for every blocking result, through ``EnumType.__getattr__`` for an enum
+    member on Python 3.11.) Generator-based coroutines (``types.coroutine``),
+    which neither API returns, are not recognized.
     """
-    return hasattr(type(result), "__await__")
+    kind = type(result)
+    answer = _AWAITABLE_TYPES.get(kind)
+    if answer is None:
+        answer = isinstance(result, Awaitable)
+        if len(_AWAITABLE_TYPES) >= _AWAITABLE_TYPES_LIMIT:
+            _AWAITABLE_TYPES.clear()
+        _AWAITABLE_TYPES[kind] = answer
+    return answer
+
+
+#: Each result type met, and whether it is awaitable (a few dozen in practice).
+_AWAITABLE_TYPES: dict[type, bool] = {}
+_AWAITABLE_TYPES_LIMIT = 512
+
+
+def refuse_awaitable(result: object) -> None:
+    """Raise RuntimeError if ``result`` is awaitable, closing it first; else do nothing."""
+    if is_awaitable(result):
+        close: Any = getattr(result, "close", None)
+        if close is not None:
+            close()
+        raise RuntimeError("mongostore: an asyncio store or collection was used by blocking code")

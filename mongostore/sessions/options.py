@@ -34,6 +34,18 @@ class Options:
     def __post_init__(self) -> None:
         validate(self)
 
+    def __eq__(self, other: object) -> bool:
+        """Field for field, as the dataclass would compare, on the instance dicts at once.
+
+        Every implicit save compares the session's options with the store's.
+        """
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    #: Mutable, so unhashable (what the dataclass gives a class with ``eq``).
+    __hash__ = None  # type: ignore[assignment]
+
     def copy(self) -> Options:
         """An independent copy (Go: ``opts := *s.Options``).
 

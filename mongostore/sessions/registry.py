@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 from mongostore.asgi_http import RequestWithScope, scope_of
 from mongostore.cookie_syntax import is_cookie_name_valid
 from mongostore.http import RequestLike, ResponseLike, environ_of
-from mongostore.sessions.blocking import is_awaitable, run_blocking
+from mongostore.sessions.blocking import is_awaitable, refuse_awaitable
 from mongostore.sessions.errors import (
     InvalidCookieNameError,
     MissingStoreError,
@@ -35,12 +35,13 @@ SCOPE_KEY: Final = "mongostore.sessions.async_registry"
 
 
 class RegistryRules:
-    """Both registries' rules, written once as coroutines that await only what is awaitable.
+    """Both registries' rules, written once; the registries differ only in awaiting the store.
 
-    With a blocking store nothing suspends, and :class:`Registry` runs them
-    as plain calls (:func:`~mongostore.sessions.blocking.run_blocking`);
-    :class:`AsyncRegistry` awaits them.
+    :class:`Registry` calls the store, :class:`AsyncRegistry` awaits it; what
+    is cached, replayed, reported and skipped is decided here.
     """
+
+    __slots__ = ("_entries", "request", "saved")
 
     def __init__(self, request: Any) -> None:
         self.request = request
@@ -51,28 +52,29 @@ class RegistryRules:
         #: "failed" when it raised. For tools that show it (the demo).
         self.saved: dict[str, str] = {}
 
-    async def _get(self, store: AnyStore, name: str) -> Session:
-        """The session ``name`` from ``store``, loaded on first use and then replayed.
+    def _cached(self, name: str) -> Session | Exception | None:
+        """The cached load of ``name`` (None: not loaded yet); a bad cookie name raises.
 
-        The first call runs ``store.new`` and caches its session or its
-        exception; later calls return the same session object (a bad cookie's
-        fresh session with its ``load_error`` included) or re-raise the same
-        exception object, as Go replays ``(session, err)``.
+        The first load runs ``store.new`` and caches its session or its
+        exception (:meth:`_keep`); later ones replay the same session object
+        (a bad cookie's fresh session with its ``load_error`` included) or
+        re-raise the same exception object, as Go replays ``(session, err)``.
         """
         if not is_cookie_name_valid(name):
             raise InvalidCookieNameError(name)
-        entry = self._entries.get(name)
-        if entry is None:
-            try:
-                loaded: object = store.new(self.request, name)
-                if is_awaitable(loaded):
-                    loaded = await cast(Awaitable[Session], loaded)
-                entry = cast(Session, loaded)
-            except Exception as exc:
-                entry = exc
-            # Two tasks of one request may load the same name at once: the
-            # first to finish is kept, so both hand out the same session.
-            entry = self._entries.setdefault(name, entry)
+        return self._entries.get(name)
+
+    def _keep(self, name: str, entry: Session | Exception) -> Session | Exception:
+        """Cache a first load's outcome; the one kept.
+
+        Two tasks of one request may load the same name at once: the first
+        to finish is kept, so both hand out the same session.
+        """
+        return self._entries.setdefault(name, entry)
+
+    @staticmethod
+    def _hand_out(entry: Session | Exception, store: AnyStore, name: str) -> Session:
+        """The session of a cached load, or its exception raised again."""
         if isinstance(entry, Exception):
             raise entry
         # Go sets both on every Get: the last store asked owns the session.
@@ -80,52 +82,71 @@ class RegistryRules:
         entry.store = store
         return entry
 
-    async def _save(self, response: ResponseLike) -> None:
-        """Save every session of the request, continuing past failures.
+    def _to_save(self, errors: list[Exception]) -> list[tuple[str, Session, Any]]:
+        """Each session to save with the call that saves it (``autosave`` or ``save``).
 
-        This is the *implicit* save: a store that defines ``autosave`` (both
-        MongoDB stores) is asked through it, so an unchanged session costs no
-        write; any other store's ``save`` runs, as in Go.
-
-        Raises :class:`MultiError` listing each failure as Go words it
-        (``sessions: error saving session "x" -- <cause>``). Names whose load
-        raised (a database error) have nothing to save and are skipped.
+        Save-all is the *implicit* save: a store that defines ``autosave``
+        (both MongoDB stores) is asked through it, so an unchanged session
+        costs no write; any other store's ``save`` runs, as in Go. Names whose
+        load raised (a database error) have nothing to save; a session with
+        no store is reported in ``errors``.
         """
-        errors: list[Exception] = []
-        for name, session in list(self._entries.items()):
+        pending = []
+        for name, session in self._entries.items():
             if isinstance(session, Exception):
                 continue
             if session.store is None:
                 errors.append(MissingStoreError(name))
                 continue
-            # A store with an implicit-save rule (autosave: write only what
-            # changed, touch the rest) gets to apply it; others save.
             autosave = getattr(session.store, "autosave", None)
-            try:
-                if autosave is None:
-                    done: object = session.save(self.request, response)
-                else:
-                    done = autosave(self.request, response, session)
-                if is_awaitable(done):
-                    done = await cast(Awaitable[object], done)
-                self.saved[name] = "write" if done is None else str(done)
-            except Exception as exc:
-                self.saved[name] = "failed"
-                errors.append(SaveError(name, exc))
-        if errors:
-            raise MultiError(errors)
+            pending.append((name, session, autosave))
+        return pending
+
+    def _start_save(self, session: Session, autosave: Any, response: ResponseLike) -> object:
+        """Start saving ``session``: the store's answer, or its awaitable (async stores)."""
+        if autosave is None:
+            return session.save(self.request, response)
+        return autosave(self.request, response, session)
+
+    def _saved(self, name: str, done: object) -> None:
+        """Note what the save of ``name`` did (None, from a plain ``save``: a write)."""
+        self.saved[name] = "write" if done is None else str(done)
+
+    def _failed(self, name: str, error: Exception, errors: list[Exception]) -> None:
+        """Note a failed save, in Go's words (``sessions: error saving session "x" -- …``)."""
+        self.saved[name] = "failed"
+        errors.append(SaveError(name, error))
 
 
 class Registry(RegistryRules):
     """The sessions used during one request, each loaded at most once."""
 
+    __slots__ = ()
+
     def get(self, store: Store, name: str) -> Session:
         """The session ``name`` from ``store``, loaded on first use and then replayed."""
-        return run_blocking(self._get(store, name))
+        entry = self._cached(name)
+        if entry is None:
+            try:
+                entry = store.new(self.request, name)
+            except Exception as exc:
+                entry = exc
+            refuse_awaitable(entry)
+            entry = self._keep(name, entry)
+        return self._hand_out(entry, store, name)
 
     def save(self, response: ResponseLike) -> None:
         """Save every session of the request, continuing past failures (Go's MultiError)."""
-        run_blocking(self._save(response))
+        errors: list[Exception] = []
+        for name, session, autosave in self._to_save(errors):
+            try:
+                done = self._start_save(session, autosave, response)
+                refuse_awaitable(done)
+                self._saved(name, done)
+            except Exception as exc:
+                self._failed(name, exc, errors)
+        if errors:
+            raise MultiError(errors)
 
 
 class AsyncRegistry(RegistryRules):
@@ -134,13 +155,32 @@ class AsyncRegistry(RegistryRules):
     A session of a blocking store used in the same request is saved too.
     """
 
+    __slots__ = ()
+
     async def get(self, store: AsyncStore, name: str) -> Session:
         """The session ``name`` from ``store``, loaded on first use and then replayed."""
-        return await self._get(store, name)
+        entry = self._cached(name)
+        if entry is None:
+            try:
+                entry = await store.new(self.request, name)
+            except Exception as exc:
+                entry = exc
+            entry = self._keep(name, entry)
+        return self._hand_out(entry, store, name)
 
     async def save(self, response: ResponseLike) -> None:
         """Save every session of the request, continuing past failures (Go's MultiError)."""
-        await self._save(response)
+        errors: list[Exception] = []
+        for name, session, autosave in self._to_save(errors):
+            try:
+                done = self._start_save(session, autosave, response)
+                if is_awaitable(done):
+                    done = await cast(Awaitable[object], done)
+                self._saved(name, done)
+            except Exception as exc:
+                self._failed(name, exc, errors)
+        if errors:
+            raise MultiError(errors)
 
 
 R = TypeVar("R", bound=RegistryRules)
