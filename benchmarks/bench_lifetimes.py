@@ -17,8 +17,9 @@
    work: cookie parsing, the registry, the session object, filters, the
    change check, document fields and the Set-Cookie header. The peer is the
    same database and codec calls made by hand (what no store can avoid), so
-   ``subject - peer`` is the store's cost. Timed in CPU time (best of 7),
-   which a loaded shared machine disturbs less than wall time.
+   ``subject - peer`` is the store's cost. Timed in CPU time, best of 20
+   interleaved rounds, which a loaded shared machine disturbs less than wall
+   time and one long burst of load cannot skew.
 
 Run alone: ``python -m benchmarks.bench_lifetimes``.
 """
@@ -53,6 +54,9 @@ BLOCK_KEY = bytes(range(32, 64))
 REQUESTS = 1000
 SESSIONS = 100
 OVERHEAD_TARGET_US = 20.0
+#: Interleaved rounds of the store-cost rows, each a best of 2 batches of 1,000 requests.
+COST_ROUNDS = 20
+COST_BATCH = 1000
 VALUES: dict[Any, Any] = {"user": "alice", "provider": "github", "n": 0, "theme": "dark"}
 
 
@@ -349,20 +353,28 @@ def overhead_rows() -> list[Row]:
         codec.encode(NAME, str(object_id))
 
     rows = [
-        _cost_row("changing request", changing_request, by_hand_changing, cpu_time_per_op),
-        _cost_row("read-only request", read_only_request, unavoidable_read, cpu_time_per_op),
+        _cost_row("changing request", changing_request, by_hand_changing, _cost_timer),
+        _cost_row("read-only request", read_only_request, unavoidable_read, _cost_timer),
     ]
     rows.extend(async_overhead_rows(store, cookies))
     return rows
 
 
+def _cost_timer(func: Callable[[], object]) -> float:
+    """One round of a store-cost row: the better of 2 batches of :data:`COST_BATCH` calls."""
+    return cpu_time_per_op(func, number=COST_BATCH, repeat=2)
+
+
 def _cost_row(
     label: str, subject: Callable[[], Any], peer: Callable[[], Any], timer: Callable[..., float]
 ) -> Row:
-    """The store's cost: ``subject`` minus ``peer``, each timed by ``timer`` (best of 3 rounds)."""
-    # Interleaved, best of each, so a burst of load cannot favour either side.
+    """The store's cost: ``subject`` minus ``peer``, each the best of ``COST_ROUNDS`` timings.
+
+    Interleaved, in short rounds, best of each, so a burst of load on a
+    shared machine (which lasts longer than a round) cannot favour either side.
+    """
     subject_us, peer_us = math.inf, math.inf
-    for _ in range(3):
+    for _ in range(COST_ROUNDS):
         subject_us = min(subject_us, timer(subject))
         peer_us = min(peer_us, timer(peer))
     return Row(
@@ -431,8 +443,8 @@ def async_overhead_rows(store: MongoStore, cookies: list[str]) -> list[Row]:
 
     with asyncio.Runner() as runner:
 
-        def timer(func: Callable[[], Any], number: int = 2000) -> float:
-            return best_cpu_us(lambda: runner.run(_awaited_batch(func, number)), number, 7)
+        def timer(func: Callable[[], Any], number: int = COST_BATCH) -> float:
+            return best_cpu_us(lambda: runner.run(_awaited_batch(func, number)), number, 2)
 
         return [_cost_row("changing request, asyncio", changing_request, by_hand_changing, timer)]
 

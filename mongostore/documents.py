@@ -13,7 +13,6 @@ The cookie holds ``encode_multi(name, str(_id))``.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -35,18 +34,24 @@ FIELD_EXPIRES_AT: Final = "expires_at"
 #: user (Go's save copies ``Values["provider"]`` and ``Values["user"]``).
 COPIED_VALUE_FIELDS: Final = (FIELD_USER, FIELD_PROVIDER)
 
-# Go's primitive.ObjectIDFromHex: exactly 24 hex digits, either case. Python's
-# bytes.fromhex would also skip whitespace, so the check is explicit.
-_OBJECT_ID_HEX = re.compile(r"[0-9a-fA-F]{24}")
 #: The range of a BSON int64 (Go's int), for values that must fit one.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 def object_id_from_hex(text: object) -> ObjectId | None:
-    """The ObjectId spelled by ``text``, or None when it is not 24 hex digits."""
-    if isinstance(text, str) and _OBJECT_ID_HEX.fullmatch(text):
-        return ObjectId(bytes.fromhex(text))  # from the 12 bytes: no second hex check
-    return None
+    """The ObjectId spelled by ``text``, or None when it is not 24 hex digits.
+
+    Go's ``primitive.ObjectIDFromHex``: exactly 24 hex digits, either case.
+    """
+    # ASCII letters and digits only (so no whitespace, which bytes.fromhex
+    # would skip), and then fromhex refuses any letter past "f".
+    if not (isinstance(text, str) and len(text) == 24 and text.isascii() and text.isalnum()):
+        return None
+    try:
+        raw = bytes.fromhex(text)
+    except ValueError:
+        return None
+    return ObjectId(raw)  # from the 12 bytes: no second hex check
 
 
 def cookie_object_id(decoded: object) -> ObjectId:
@@ -90,7 +95,8 @@ def expiry_fields(expires: int) -> dict[str, Any]:
 
 def document_fields(data: str, expires: int, values: Mapping[Any, Any]) -> dict[str, Any]:
     """Every field a save writes (all but ``_id``): the data, the expiry, the copied values."""
-    fields: dict[str, Any] = {FIELD_DATA: data, **expiry_fields(expires)}
+    fields = expiry_fields(expires)
+    fields[FIELD_DATA] = data
     for name in COPIED_VALUE_FIELDS:
         if name in values:
             fields[name] = checked_bson_value(name, values[name])
@@ -123,7 +129,11 @@ def absent_value_fields(values: Mapping[Any, Any]) -> dict[str, str]:
     Go's save never unsets, so a logged-out session would still match
     ``expire_sessions(user, ...)``; we keep the document in step with the values.
     """
-    return {name: "" for name in COPIED_VALUE_FIELDS if name not in values}
+    absent: dict[str, str] = {}
+    for name in COPIED_VALUE_FIELDS:  # a loop, not a comprehension: no frame per save (3.11)
+        if name not in values:
+            absent[name] = ""
+    return absent
 
 
 def update_spec(fields: Mapping[str, Any], absent: Mapping[str, str]) -> dict[str, Any]:

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Generator, Iterable, Mapping
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from pymongo.errors import PyMongoError
 
@@ -33,23 +32,27 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class Call(NamedTuple):
-    """One collection method call a flow needs, and what the store was doing (for errors).
+#: One collection method call a flow needs: ``(method, args, action, subject,
+#: kwargs, collect)``. ``action`` and ``subject`` say what the store was doing
+#: (the error note reads ``<action> <subject!r>``, or the action alone for
+#: subject None), formatted only when the call fails; ``kwargs`` None is
+#: none; ``collect`` says the call returns a cursor whose documents the flow
+#: wants as a list. A plain tuple, built by :func:`call`: every database call
+#: of every request builds one, and a named tuple cost five times as much.
+Call: TypeAlias = tuple[str, tuple[Any, ...], str, "str | None", "Mapping[str, Any] | None", bool]
 
-    A named tuple, not a dataclass: every database call of every request
-    builds one, and a tuple is the cheapest immutable record to build. The
-    error note reads ``<action> <subject!r>`` (``subject`` None: the action
-    alone), formatted only when a call fails.
-    """
 
-    method: str
-    args: tuple[Any, ...]
-    action: str
-    kwargs: Mapping[str, Any] = MappingProxyType({})
-    #: The call returns a cursor whose documents the flow wants as a list.
-    collect: bool = False
-    #: What the action was about (a session's name), for the error note.
-    subject: str | None = None
+def call(
+    method: str,
+    args: tuple[Any, ...],
+    action: str,
+    subject: str | None = None,
+    *,
+    kwargs: Mapping[str, Any] | None = None,
+    collect: bool = False,
+) -> Call:
+    """The :data:`Call` of ``collection.<method>(*args, **kwargs)``, while doing ``action``."""
+    return (method, args, action, subject, kwargs, collect)
 
 
 #: A store operation: yields calls, is sent their results, returns ``T``.
@@ -70,18 +73,18 @@ def run_blocking(flow: Flow[T], collection: Any) -> T:
     error: BaseException | None = None
     while True:
         try:
-            call = flow.send(sent) if error is None else flow.throw(error)
+            request = flow.send(sent) if error is None else flow.throw(error)
         except StopIteration as stop:
             result: T = stop.value
             return result
         error = None
         try:
-            sent = invoke(collection, call)
+            sent = invoke(collection, request)
             refuse_awaitable(sent)  # an AsyncCollection put in a blocking store
-            if call.collect:
+            if request[5]:
                 sent = list(sent)
         except BaseException as err:
-            error = noted(err, call, collection)
+            error = noted(err, request, collection)
 
 
 async def drive(flow: Flow[T], collection: Any) -> T:
@@ -94,35 +97,39 @@ async def drive(flow: Flow[T], collection: Any) -> T:
     error: BaseException | None = None
     while True:
         try:
-            call = flow.send(sent) if error is None else flow.throw(error)
+            request = flow.send(sent) if error is None else flow.throw(error)
         except StopIteration as stop:
             result: T = stop.value
             return result
         error = None
         try:
-            sent = invoke(collection, call)
+            sent = invoke(collection, request)
             if is_awaitable(sent):
                 sent = await sent
-            if call.collect:
+            if request[5]:
                 sent = await collect(sent)
         except BaseException as err:
-            error = noted(err, call, collection)
+            error = noted(err, request, collection)
 
 
-def invoke(collection: Any, call: Call) -> Any:
-    """``collection.<method>(*args, **kwargs)`` as ``call`` names it; the raw result."""
-    method = getattr(collection, call.method)
-    return method(*call.args, **call.kwargs) if call.kwargs else method(*call.args)
+def invoke(collection: Any, request: Call) -> Any:
+    """``collection.<method>(*args, **kwargs)`` as ``request`` names it; the raw result."""
+    method, args, _, _, kwargs, _ = request
+    if kwargs:
+        return getattr(collection, method)(*args, **kwargs)
+    return getattr(collection, method)(*args)
 
 
-def noted(error: BaseException, call: Call, collection: Any) -> BaseException:
+def noted(error: BaseException, request: Call, collection: Any) -> BaseException:
     """``error``, a database error first noted with what the store was doing, and where.
 
     pymongo's type is kept, so callers catch what they would catch without the store.
     """
     if isinstance(error, PyMongoError):
-        action = call.action if call.subject is None else f"{call.action} {call.subject!r}"
-        note_database_error(error, action, collection.full_name)
+        _, _, action, subject, _, _ = request
+        note_database_error(
+            error, action if subject is None else f"{action} {subject!r}", collection.full_name
+        )
     return error
 
 
@@ -158,7 +165,7 @@ def new(store: MongoStoreBase, name: str, cookie: str | None) -> Flow[Session]:
         return store._fresh_after(name, err)
     now = queries.now_seconds(store.now)
     query = lifetimes.live_filter(object_id, now, store.absolute_timeout)
-    document = yield Call("find_one", (query,), "loading session", subject=name)
+    document = yield call("find_one", (query,), "loading session", name)
     try:
         return rules.fill_from_document(
             store._new_session(name),
@@ -270,8 +277,8 @@ def touch(
         client=client,
         lifetime=document_max_age,
     )
-    result = yield Call(
-        "update_one", (planned.match, planned.update), "touching session", subject=session.name
+    result = yield call(
+        "update_one", (planned.match, planned.update), "touching session", session.name
     )
     if result.matched_count == 0:
         return SaveAction.NOTHING, None
@@ -330,7 +337,7 @@ def is_live(store: MongoStoreBase, session_id: str) -> Flow[bool]:
         queries.now_seconds(store.now),
         store.absolute_timeout,
     )
-    found = yield Call("find_one", (query, {FIELD_ID: 1}), "loading session", subject=session_id)
+    found = yield call("find_one", (query, {FIELD_ID: 1}), "loading session", session_id)
     return found is not None
 
 
@@ -368,11 +375,11 @@ def write(
         fingerprint=fingerprint,
     )
     if planned.document is not None:
-        yield Call("insert_one", (planned.document,), "inserting session", subject=session.name)
+        yield call("insert_one", (planned.document,), "inserting session", session.name)
         session.id = planned.session_id
     else:
-        result = yield Call(
-            "update_one", (planned.match, planned.update), "updating session", subject=session.name
+        result = yield call(
+            "update_one", (planned.match, planned.update), "updating session", session.name
         )
         if result.matched_count == 0:
             raise SessionNotFoundError(session.id)
@@ -392,7 +399,7 @@ def erase(session: Session) -> Flow[None]:
 def delete_id(session_id: str) -> Flow[int]:
     """Delete the document of ``session_id``, live or not; how many were deleted (0 or 1)."""
     object_id = queries.session_object_id(session_id)
-    result = yield Call("delete_one", (queries.id_filter(object_id),), "deleting a session")
+    result = yield call("delete_one", (queries.id_filter(object_id),), "deleting a session")
     return int(result.deleted_count)
 
 
@@ -402,14 +409,14 @@ def delete_id(session_id: str) -> Flow[int]:
 def list_sessions(store: MongoStoreBase, user: Any) -> Flow[list[SessionInfo]]:
     """The live sessions of ``user``, newest first (an indexed query; never the data)."""
     now = queries.now_seconds(store.now)
-    found = yield Call(
+    found = yield call(
         "find",
         (
             lifetimes.user_sessions_filter(user, now, store.absolute_timeout),
             lifetimes.info_projection(),
         ),
         "listing the sessions of a user",
-        {"sort": list(lifetimes.INFO_SORT)},
+        kwargs={"sort": list(lifetimes.INFO_SORT)},
         collect=True,
     )
     max_age = store.options.max_age
@@ -424,7 +431,7 @@ def revoke(session_id: str, user: Any = None) -> Flow[bool]:
     object_id = documents.object_id_from_hex(session_id)
     if object_id is None:
         return False
-    result = yield Call(
+    result = yield call(
         "delete_one", (lifetimes.revoke_filter(object_id, user),), "revoking a session"
     )
     return int(result.deleted_count) > 0
@@ -438,7 +445,7 @@ def expire_sessions_except(user: Any, keep_session_id: str) -> Flow[int]:
     caller's own session too.
     """
     keep = queries.session_object_id(keep_session_id) if keep_session_id else None
-    result = yield Call(
+    result = yield call(
         "delete_many",
         (lifetimes.except_filter(user, keep),),
         "expiring the other sessions of a user",
@@ -452,7 +459,7 @@ def expire_sessions_except(user: Any, keep_session_id: str) -> Flow[int]:
 def expire_sessions(user: Any, provider: Any) -> Flow[int]:
     """Delete every session of ``user`` at ``provider`` (log out everywhere); the count."""
     query = queries.user_provider_filter(user, provider)
-    result = yield Call("delete_many", (query,), "expiring the sessions of a user")
+    result = yield call("delete_many", (query,), "expiring the sessions of a user")
     return int(result.deleted_count)
 
 
@@ -461,20 +468,20 @@ def expire_sessions_by_user_ids(ids: Iterable[Any]) -> Flow[int]:
     query = queries.user_ids_filter(ids)
     if query is None:
         return 0
-    result = yield Call("delete_many", (query,), "expiring the sessions of users")
+    result = yield call("delete_many", (query,), "expiring the sessions of users")
     return int(result.deleted_count)
 
 
 def get_active_sessions_count(store: MongoStoreBase) -> Flow[int]:
     """How many sessions have not expired (``expires > now``)."""
     query = queries.live_sessions_filter(queries.now_seconds(store.now))
-    return int((yield Call("count_documents", (query,), "counting active sessions")))
+    return int((yield call("count_documents", (query,), "counting active sessions")))
 
 
 def clean(store: MongoStoreBase) -> Flow[int]:
     """Delete every expired session (``expires <= now``); the count deleted."""
     query = queries.expired_filter(queries.now_seconds(store.now))
-    result = yield Call("delete_many", (query,), "deleting expired sessions")
+    result = yield call("delete_many", (query,), "deleting expired sessions")
     return int(result.deleted_count)
 
 
@@ -493,7 +500,7 @@ def ensure_indexes(full_name: str, *, ttl: bool, force_ttl: bool) -> Flow[list[s
     is built, unless ``force_ttl=True``.
     """
     if ttl and not force_ttl:
-        foreign = yield Call(
+        foreign = yield call(
             "find_one",
             ({documents.FIELD_EXPIRES_AT: {"$exists": False}}, {FIELD_ID: 1}),
             "looking for documents without expires_at",
@@ -509,5 +516,7 @@ def ensure_indexes(full_name: str, *, ttl: bool, force_ttl: bool) -> Flow[list[s
         specs.insert(0, ([(documents.FIELD_EXPIRES_AT, 1)], {"expireAfterSeconds": 0}))
     names = []
     for keys, options in specs:
-        names.append(str((yield Call("create_index", (keys,), "creating an index", options))))
+        names.append(
+            str((yield call("create_index", (keys,), "creating an index", kwargs=options)))
+        )
     return names

@@ -14,7 +14,7 @@ from typing import Any, Protocol, TypeAlias
 
 from werkzeug.wrappers import Request
 
-from mongostore.cookie_syntax import INVALID_VALUE_CHAR, is_cookie_name_valid
+from mongostore.cookie_syntax import is_cookie_name_valid, is_cookie_value_valid
 
 #: What every ``request`` parameter accepts: Go's ``*http.Request``.
 RequestLike: TypeAlias = Request | MutableMapping[str, Any]
@@ -70,15 +70,11 @@ def environ_of(request: RequestLike) -> MutableMapping[str, Any]:
     raise TypeError(f"expected a werkzeug Request or a WSGI environ, got {type(request).__name__}")
 
 
-def _trim(text: str) -> str:
-    return text.strip(_ASCII_SPACE)
-
-
 def _parse_cookie_value(raw: str) -> str | None:
     """Go's ``parseCookieValue(raw, allowDoubleQuote=true)``; None when invalid."""
     if len(raw) > 1 and raw[0] == '"' and raw[-1] == '"':
         raw = raw[1:-1]
-    return None if INVALID_VALUE_CHAR.search(raw) else raw
+    return raw if is_cookie_value_valid(raw) else None
 
 
 def request_cookie(request: RequestLike, name: str) -> str | None:
@@ -104,12 +100,9 @@ def first_cookie(header_lines: Iterable[str], name: str) -> str | None:
     if not is_cookie_name_valid(name):
         return None  # no pair can carry it (Go's readCookies skips invalid names)
     for line in header_lines:
-        for raw_part in _trim(line).split(";"):
-            part = _trim(raw_part)
-            if not part:
-                continue
-            cookie_name, _, raw_value = part.partition("=")
-            if cookie_name != name:
+        for raw_part in line.strip(_ASCII_SPACE).split(";"):
+            cookie_name, _, raw_value = raw_part.strip(_ASCII_SPACE).partition("=")
+            if cookie_name != name:  # an empty part, or another cookie
                 continue
             value = _parse_cookie_value(raw_value)
             if value is not None:

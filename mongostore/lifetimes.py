@@ -376,7 +376,8 @@ def live_filter(object_id: ObjectId, now: int, absolute_timeout: float | None) -
     Loads, updates and touches all use it, so a session past either timeout
     is never read, rewritten or extended, whatever its ``expires`` says.
     """
-    return _not_too_old(queries.live_session_filter(object_id, now), now, absolute_timeout)
+    query = queries.live_session_filter(object_id, now)
+    return query if absolute_timeout is None else _not_too_old(query, now, absolute_timeout)
 
 
 def user_value(user: Any) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import abc
 import logging
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import securecookie
 from mongostore.http import RequestLike, ResponseLike, request_cookie
@@ -19,9 +19,6 @@ from mongostore.sessions.options import Options, validate_max_age
 from mongostore.sessions.registry import get_registry
 from mongostore.sessions.session import Session
 from securecookie.codec import DEFAULT_MAX_AGE
-
-if TYPE_CHECKING:
-    from mongostore.sessions.protocol import AnyStore
 
 
 def default_options(**overrides: Any) -> Options:
@@ -83,8 +80,7 @@ class StoreConfig:
     def _new_session(self, name: str) -> Session:
         """A new session with a private copy of the store options (gorilla GH8)."""
         # A StoreConfig is always one of the two store kinds (a subclass adds the I/O).
-        store = cast("AnyStore", self)
-        return Session(store, name, options=self.options.copy(), is_new=True)
+        return Session(self, name, options=self.options.copy(), is_new=True)  # type: ignore[arg-type]
 
     def _fresh_after(self, name: str, err: securecookie.Error) -> Session:
         """The session a failed load gives: new, carrying ``err``; or ``err`` raised.

@@ -15,8 +15,14 @@ import logging
 import math
 import re
 import time
+from typing import Final, cast
 
-from mongostore.cookie_syntax import INVALID_PATH_CHAR, INVALID_VALUE_CHAR, is_cookie_name_valid
+from mongostore.cookie_syntax import (
+    INVALID_PATH_CHAR,
+    INVALID_VALUE_CHAR,
+    is_cookie_name_valid,
+    is_cookie_value_valid,
+)
 from mongostore.sessions.errors import InvalidCookieNameError, InvalidOptionsError
 from mongostore.sessions.options import Options, SameSite, validate
 
@@ -209,6 +215,8 @@ def new_cookie(name: str, value: str, options: Options, *, now: float | None = N
 #: Header pieces around the value and the Expires date, per cookie name and options.
 _TEMPLATES: dict[tuple[object, ...], tuple[str, str] | None] = {}
 _TEMPLATES_LIMIT = 256
+#: What the template look-up gives for options not seen yet.
+_UNBUILT: Final = object()
 
 
 def cached_new_cookie(name: str, value: str, options: Options, *, now: int) -> str:
@@ -235,24 +243,23 @@ def cached_new_cookie(name: str, value: str, options: Options, *, now: int) -> s
         options.partitioned,
     )
     try:
-        cached = key in _TEMPLATES
+        found = _TEMPLATES.get(key, _UNBUILT)
     except TypeError:  # an unhashable option value: let the full path reject it
         return new_cookie(name, value, options, now=now)
-    if cached:
-        template = _TEMPLATES[key]
+    if found is not _UNBUILT:
+        template = cast("tuple[str, str] | None", found)
     else:
         template = _build_template(name, options)
         if len(_TEMPLATES) >= _TEMPLATES_LIMIT:
             _TEMPLATES.clear()
         _TEMPLATES[key] = template
-    expires = math.floor(now) + max_age
+    expires = (now if type(now) is int else math.floor(now)) + max_age
     if template is None or expires < 0:
         return new_cookie(name, value, options, now=now)
     attributes, flags = template
-    return (
-        f"{name}={_sanitize_value(value)}{attributes}; Expires={http_date(expires)}"
-        f"; Max-Age={max_age}{flags}"
-    )
+    if not is_cookie_value_valid(value) or " " in value or "," in value:
+        value = _sanitize_value(value)  # the common clean value skips the call
+    return f"{name}={value}{attributes}; Expires={http_date(expires)}; Max-Age={max_age}{flags}"
 
 
 def _build_template(name: str, options: Options) -> tuple[str, str] | None:

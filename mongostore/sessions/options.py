@@ -53,7 +53,7 @@ class Options:
         store's options, and cookies check them when they are built.
         """
         clone = object.__new__(Options)
-        clone.__dict__.update(self.__dict__)
+        clone.__dict__ = self.__dict__.copy()
         return clone
 
 

@@ -83,30 +83,25 @@ class RegistryRules:
         return entry
 
     def _to_save(self, errors: list[Exception]) -> list[tuple[str, Session, Any]]:
-        """Each session to save with the call that saves it (``autosave`` or ``save``).
+        """Each session to save with the store method that saves it: ``autosave`` or ``save``.
 
         Save-all is the *implicit* save: a store that defines ``autosave``
         (both MongoDB stores) is asked through it, so an unchanged session
-        costs no write; any other store's ``save`` runs, as in Go. Names whose
-        load raised (a database error) have nothing to save; a session with
-        no store is reported in ``errors``.
+        costs no write; any other store's ``save`` runs, as in Go. Both take
+        ``(request, response, session)``; an async store's return awaitables.
+        Names whose load raised (a database error) have nothing to save; a
+        session with no store is reported in ``errors``.
         """
         pending = []
         for name, session in self._entries.items():
             if isinstance(session, Exception):
                 continue
-            if session.store is None:
+            store = session.store
+            if store is None:
                 errors.append(MissingStoreError(name))
                 continue
-            autosave = getattr(session.store, "autosave", None)
-            pending.append((name, session, autosave))
+            pending.append((name, session, getattr(store, "autosave", None) or store.save))
         return pending
-
-    def _start_save(self, session: Session, autosave: Any, response: ResponseLike) -> object:
-        """Start saving ``session``: the store's answer, or its awaitable (async stores)."""
-        if autosave is None:
-            return session.save(self.request, response)
-        return autosave(self.request, response, session)
 
     def _saved(self, name: str, done: object) -> None:
         """Note what the save of ``name`` did (None, from a plain ``save``: a write)."""
@@ -138,9 +133,9 @@ class Registry(RegistryRules):
     def save(self, response: ResponseLike) -> None:
         """Save every session of the request, continuing past failures (Go's MultiError)."""
         errors: list[Exception] = []
-        for name, session, autosave in self._to_save(errors):
+        for name, session, saver in self._to_save(errors):
             try:
-                done = self._start_save(session, autosave, response)
+                done = saver(self.request, response, session)
                 refuse_awaitable(done)
                 self._saved(name, done)
             except Exception as exc:
@@ -171,9 +166,9 @@ class AsyncRegistry(RegistryRules):
     async def save(self, response: ResponseLike) -> None:
         """Save every session of the request, continuing past failures (Go's MultiError)."""
         errors: list[Exception] = []
-        for name, session, autosave in self._to_save(errors):
+        for name, session, saver in self._to_save(errors):
             try:
-                done = self._start_save(session, autosave, response)
+                done = saver(self.request, response, session)
                 if is_awaitable(done):
                     done = await cast(Awaitable[object], done)
                 self._saved(name, done)
@@ -197,7 +192,11 @@ def _registry_in(holder: MutableMapping[str, Any], key: str, kind: type[R], requ
 
 def get_registry(request: RequestLike) -> Registry:
     """The registry of this request, created and stored in the environ on first use."""
-    return _registry_in(environ_of(request), ENVIRON_KEY, Registry, request)
+    environ = environ_of(request)
+    registry = environ.get(ENVIRON_KEY)
+    if registry.__class__ is Registry:  # every call of a request after its first
+        return registry
+    return _registry_in(environ, ENVIRON_KEY, Registry, request)
 
 
 def get_async_registry(request: RequestWithScope) -> AsyncRegistry:
