@@ -99,7 +99,9 @@ def document_fields(data: str, expires: int, values: Mapping[Any, Any]) -> dict[
     fields[FIELD_DATA] = data
     for name in COPIED_VALUE_FIELDS:
         if name in values:
-            fields[name] = checked_bson_value(name, values[name])
+            value = values[name]
+            # A str is always storable: the common user and provider skip the call.
+            fields[name] = value if value.__class__ is str else checked_bson_value(name, value)
     return fields
 
 
@@ -123,21 +125,18 @@ def checked_bson_value(name: str, value: Any) -> Any:
     return value
 
 
-def absent_value_fields(values: Mapping[Any, Any]) -> dict[str, str]:
-    """The copied fields to ``$unset`` because the values no longer hold them.
+def update_spec(fields: Mapping[str, Any], values: Mapping[Any, Any]) -> dict[str, Any]:
+    """The update document that writes ``fields`` to an existing session holding ``values``.
 
-    Go's save never unsets, so a logged-out session would still match
-    ``expire_sessions(user, ...)``; we keep the document in step with the values.
+    It also ``$unset``s each copied field the values no longer hold: Go's
+    save never unsets, so a logged-out session would still match
+    ``expire_sessions(user, ...)``; we keep the document in step with the
+    values. No empty ``$unset``: old servers reject it.
     """
     absent: dict[str, str] = {}
     for name in COPIED_VALUE_FIELDS:  # a loop, not a comprehension: no frame per save (3.11)
         if name not in values:
             absent[name] = ""
-    return absent
-
-
-def update_spec(fields: Mapping[str, Any], absent: Mapping[str, str]) -> dict[str, Any]:
-    """The update document for an existing session (no empty ``$unset``: old servers reject it)."""
     if absent:
         return {"$set": fields, "$unset": absent}
     return {"$set": fields}

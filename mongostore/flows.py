@@ -222,7 +222,9 @@ def autosave(
     an integration that sets the options itself on every request (Flask, from
     its config) says False.
     """
-    state = lifetimes.state_of(session.store_state)
+    state = session.store_state
+    if not isinstance(state, LoadedState):  # a session no MongoStore loaded or wrote
+        state = None
     now = queries.now_seconds(store.now)
     fingerprint = None if state is None else lifetimes.values_fingerprint(session.values)
     deleting = rules.deletes(session, document_max_age)

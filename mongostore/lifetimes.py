@@ -211,14 +211,31 @@ def implicit_action(
 # -- Times of a document -----------------------------------------------------------
 
 
-def _int_field(document: Mapping[str, Any], name: str) -> int | None:
-    value = document.get(name)
-    kind = type(value)
-    if kind is int or kind is Int64:  # the common cases, without isinstance's walk
-        return int(value)  # type: ignore[arg-type]
-    if isinstance(value, int) and not isinstance(value, bool):
-        return int(value)
-    return None
+def _int_fields(document: Mapping[str, Any], names: tuple[str, ...]) -> list[int | None]:
+    """The int fields ``names`` of ``document``: None for one missing or of another type.
+
+    A bool is not an int here; an ``Int64`` is. All in one call: every load reads three.
+    """
+    found: list[int | None] = []
+    for name in names:
+        value = document.get(name)
+        kind = type(value)
+        if kind is int or kind is Int64:  # the common cases, without isinstance's walk
+            found.append(int(value))  # type: ignore[arg-type]
+        elif isinstance(value, int) and not isinstance(value, bool):
+            found.append(int(value))
+        else:
+            found.append(None)
+    return found
+
+
+#: The time fields a load reads: ``expires``, ``last_seen``, ``created``.
+_TIME_FIELDS: Final = (FIELD_EXPIRES, FIELD_LAST_SEEN, FIELD_CREATED)
+
+
+def _last_write(expires: int | None, last_seen: int | None, max_age: int) -> int:
+    estimate = (expires or 0) - max_age
+    return estimate if last_seen is None else max(last_seen, estimate)
 
 
 def document_last_write(document: Mapping[str, Any], max_age: int) -> int:
@@ -228,10 +245,8 @@ def document_last_write(document: Mapping[str, Any], max_age: int) -> int:
     ``expires`` (from which its time follows when Go uses the same max age),
     and a Python write sets both.
     """
-    expires = _int_field(document, FIELD_EXPIRES) or 0
-    last_seen = _int_field(document, FIELD_LAST_SEEN)
-    estimate = expires - max_age
-    return estimate if last_seen is None else max(last_seen, estimate)
+    expires, last_seen, _ = _int_fields(document, _TIME_FIELDS)
+    return _last_write(expires, last_seen, max_age)
 
 
 def document_created(document: Mapping[str, Any], max_age: int) -> tuple[int, bool]:
@@ -240,10 +255,10 @@ def document_created(document: Mapping[str, Any], max_age: int) -> tuple[int, bo
     A Go-written document has no ``created``; the estimate is its last write
     (:func:`document_last_write`), the latest time it is known to have existed.
     """
-    created = _int_field(document, FIELD_CREATED)
+    expires, last_seen, created = _int_fields(document, _TIME_FIELDS)
     if created is not None:
         return created, True
-    return document_last_write(document, max_age), False
+    return _last_write(expires, last_seen, max_age), False
 
 
 def loaded_state(
@@ -254,8 +269,8 @@ def loaded_state(
     Equal to combining :func:`document_last_write` and :func:`document_created`,
     in one pass: it runs on every load.
     """
-    last_write = document_last_write(document, max_age)
-    created = _int_field(document, FIELD_CREATED)
+    expires, last_seen, created = _int_fields(document, _TIME_FIELDS)
+    last_write = _last_write(expires, last_seen, max_age)
     return LoadedState(
         values_fingerprint(values),
         last_write,
@@ -264,35 +279,6 @@ def loaded_state(
         object_id,
         str(object_id),
     )
-
-
-def written_state(
-    values: Mapping[Any, Any],
-    object_id: ObjectId,
-    session_id: str,
-    now: int,
-    created: int,
-    *,
-    fingerprint: bytes | None = None,
-) -> LoadedState:
-    """The :class:`LoadedState` of a session the store has just written at ``now``.
-
-    ``session_id`` is ``object_id``'s hex; ``fingerprint`` is the values'
-    fingerprint if the caller already took it.
-    """
-    return LoadedState(
-        values_fingerprint(values) if fingerprint is None else fingerprint,
-        now,
-        created,
-        True,
-        object_id,
-        session_id,
-    )
-
-
-def state_of(session_state: object) -> LoadedState | None:
-    """A session's ``store_state`` if a MongoStore put it there; None otherwise."""
-    return session_state if isinstance(session_state, LoadedState) else None
 
 
 def past_absolute_timeout(created: int, now: int, absolute_timeout: float | None) -> bool:
@@ -528,7 +514,7 @@ def session_info(document: Mapping[str, Any], max_age: int) -> SessionInfo:
         id=str(document[FIELD_ID]),
         created=_utc(created),
         last_seen=_utc(document_last_write(document, max_age)),
-        expires=_utc(_int_field(document, FIELD_EXPIRES) or 0),
+        expires=_utc(_int_fields(document, (FIELD_EXPIRES,))[0] or 0),
         user_agent=agent if isinstance(agent, str) else None,
         client_address=address if isinstance(address, str) else None,
         provider=document.get(FIELD_PROVIDER),

@@ -73,7 +73,7 @@ def cookie_header(
     """
     encoded = securecookie.encode_multi(session.name, session_id, *codecs)
     options = session.options
-    if expires is not None:
+    if expires is not None and expires != now + options.max_age:  # capped, or a session cookie
         options = lifetimes.cookie_options(options, now, expires)
     return cached_new_cookie(session.name, encoded, options, now=now)
 
@@ -147,14 +147,14 @@ def session_write(
     values' fingerprint when the caller has just taken it.
     """
     max_age = document_lifetime(session, lifetime)
-    state = lifetimes.state_of(session.store_state)
-    if state is not None and session.id and state.session_id == session.id:
+    state = session.store_state
+    if isinstance(state, lifetimes.LoadedState) and session.id and state.session_id == session.id:
         # The ObjectId parsed at load: what plan_write would give, unparsed again.
         object_id, session_id, inserting = state.object_id, session.id, False
     else:
         plan = queries.plan_write(session.id, max_age, now)
         object_id, session_id, inserting = plan.object_id, plan.session_id, plan.inserting
-        state = None  # a new session, or a state noted for another ID: no known creation
+        state = None  # a new session, or no state for this ID: no known creation
     expires, created, stamp = lifetimes.write_times(
         inserting=inserting,
         state=state,
@@ -167,13 +167,13 @@ def session_write(
     data = securecookie.encode_multi(session.name, values, *codecs)
     fields = documents.document_fields(data, expires, values)
     lifetimes.add_lifetime_fields(fields, now=now, stamp_created=stamp, client=client)
-    written = lifetimes.written_state(
-        values,
+    written = lifetimes.LoadedState(
+        lifetimes.values_fingerprint(values) if fingerprint is None else fingerprint,
+        now,  # last write
+        now if created is None else created,
+        True,  # created is stored
         object_id,
         session_id,
-        now,
-        now if created is None else created,
-        fingerprint=fingerprint,
     )
     if inserting:
         return SessionWrite(
@@ -184,7 +184,7 @@ def session_write(
         session_id,
         None,
         lifetimes.live_filter(object_id, now, absolute_timeout),
-        documents.update_spec(fields, documents.absent_value_fields(values)),
+        documents.update_spec(fields, values),
         written,
     )
 

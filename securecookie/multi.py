@@ -7,7 +7,7 @@ new ones use the new keys.
 
 from __future__ import annotations
 
-from typing import Literal, Protocol, cast, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from securecookie.codec import SecureCookie
 from securecookie.errors import Error, MultiError, usage_error
@@ -44,7 +44,13 @@ def codecs_from_pairs(*keys: bytes | None) -> list[SecureCookie]:
 
 def encode_multi(name: str, value: object, *codecs: Codec) -> str:
     """Encode with the first codec that succeeds; raise :class:`MultiError` if all fail."""
-    return cast(str, _first_success(codecs, "encode", name, value))
+    errors: list[Error] = []
+    for codec in codecs:
+        try:
+            return codec.encode(name, value)
+        except Error as err:
+            errors.append(err)
+    raise _all_failed(errors)
 
 
 def decode_multi(name: str, value: str, *codecs: Codec) -> object:
@@ -53,25 +59,23 @@ def decode_multi(name: str, value: str, *codecs: Codec) -> object:
     A cookie that fails in a newer codec for any reason (expired, bad payload)
     is still tried with the older ones, exactly as Go does.
     """
-    return _first_success(codecs, "decode", name, value)
-
-
-def _first_success(
-    codecs: tuple[Codec, ...], method: Literal["encode", "decode"], name: str, value: object
-) -> object:
-    """``codec.<method>(name, value)`` for the first codec that raises no :class:`Error`, in order.
-
-    No codecs is a usage error; when every codec fails, a :class:`MultiError`
-    lists each failure in codec order. Other exceptions propagate at once.
-    The method goes by name rather than as a closure built per call: every
-    request encodes and decodes through here.
-    """
-    if not codecs:
-        raise usage_error(_MSG_NO_CODECS)
     errors: list[Error] = []
     for codec in codecs:
         try:
-            return getattr(codec, method)(name, value)
+            return codec.decode(name, value)
         except Error as err:
             errors.append(err)
-    raise MultiError(errors)
+    raise _all_failed(errors)
+
+
+def _all_failed(errors: list[Error]) -> Error:
+    """What a multi call raises when no codec succeeded: each failure in codec order.
+
+    No failures means there were no codecs: a usage error. Like Go's
+    ``EncodeMulti`` and ``DecodeMulti``, each function has its own loop (no
+    closure or dispatch per call: every request encodes and decodes here);
+    only this outcome is shared.
+    """
+    if not errors:
+        return usage_error(_MSG_NO_CODECS)
+    return MultiError(errors)

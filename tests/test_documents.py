@@ -91,17 +91,20 @@ class TestDocumentFields:
     def test_falsy_user_values_are_still_copied(self, value: object) -> None:
         assert documents.document_fields("x", 10, {"user": value})["user"] == value
 
-    def test_absent_values_are_unset(self) -> None:
-        assert documents.absent_value_fields({}) == {"user": "", "provider": ""}
-        assert documents.absent_value_fields({"user": "a"}) == {"provider": ""}
-        assert documents.absent_value_fields({"user": "a", "provider": "p"}) == {}
+    def test_copied_fields_the_values_no_longer_hold_are_unset(self) -> None:
+        fields = {"data": "x"}
+        assert documents.update_spec(fields, {}) == {
+            "$set": fields,
+            "$unset": {"user": "", "provider": ""},
+        }
+        assert documents.update_spec(fields, {"user": "a"}) == {
+            "$set": fields,
+            "$unset": {"provider": ""},
+        }
 
     def test_update_spec_omits_an_empty_unset(self) -> None:
-        assert documents.update_spec({"data": "x"}, {}) == {"$set": {"data": "x"}}
-        assert documents.update_spec({"data": "x"}, {"user": ""}) == {
-            "$set": {"data": "x"},
-            "$unset": {"user": ""},
-        }
+        values = {"user": "a", "provider": "p", "theme": "dark"}
+        assert documents.update_spec({"data": "x"}, values) == {"$set": {"data": "x"}}
 
 
 class TestDocumentData:

@@ -15,7 +15,7 @@ import logging
 import math
 import re
 import time
-from typing import Final, cast
+from typing import Final
 
 from mongostore.cookie_syntax import (
     INVALID_PATH_CHAR,
@@ -215,8 +215,9 @@ def new_cookie(name: str, value: str, options: Options, *, now: float | None = N
 #: Header pieces around the value and the Expires date, per cookie name and options.
 _TEMPLATES: dict[tuple[object, ...], tuple[str, str] | None] = {}
 _TEMPLATES_LIMIT = 256
-#: What the template look-up gives for options not seen yet.
-_UNBUILT: Final = object()
+#: What the template look-up gives for options not seen yet: no built
+#: template holds a NUL (names, paths and domains cannot carry one).
+_UNBUILT: Final[tuple[str, str]] = ("\0", "\0")
 
 
 def cached_new_cookie(name: str, value: str, options: Options, *, now: int) -> str:
@@ -243,12 +244,10 @@ def cached_new_cookie(name: str, value: str, options: Options, *, now: int) -> s
         options.partitioned,
     )
     try:
-        found = _TEMPLATES.get(key, _UNBUILT)
+        template = _TEMPLATES.get(key, _UNBUILT)
     except TypeError:  # an unhashable option value: let the full path reject it
         return new_cookie(name, value, options, now=now)
-    if found is not _UNBUILT:
-        template = cast("tuple[str, str] | None", found)
-    else:
+    if template is _UNBUILT:
         template = _build_template(name, options)
         if len(_TEMPLATES) >= _TEMPLATES_LIMIT:
             _TEMPLATES.clear()

@@ -126,7 +126,8 @@ class Registry(RegistryRules):
                 entry = store.new(self.request, name)
             except Exception as exc:
                 entry = exc
-            refuse_awaitable(entry)
+            if entry.__class__ is not Session:  # a subclass, an exception, or a coroutine
+                refuse_awaitable(entry)
             entry = self._keep(name, entry)
         return self._hand_out(entry, store, name)
 
@@ -192,7 +193,7 @@ def _registry_in(holder: MutableMapping[str, Any], key: str, kind: type[R], requ
 
 def get_registry(request: RequestLike) -> Registry:
     """The registry of this request, created and stored in the environ on first use."""
-    environ = environ_of(request)
+    environ = request if request.__class__ is dict else environ_of(request)
     registry = environ.get(ENVIRON_KEY)
     if registry.__class__ is Registry:  # every call of a request after its first
         return registry
