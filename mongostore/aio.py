@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from pymongo.asynchronous.collection import AsyncCollection
 
@@ -28,16 +28,10 @@ from mongostore.sessions.registry import get_async_registry
 from mongostore.sessions.session import Session
 from mongostore.store_base import DEFAULT_COLLECTION, Lifetime, MongoStoreBase, collection_of
 
-__all__ = ["AsyncMongoStore", "AsyncSessionCollection", "SaveAction", "SessionInfo", "run_async"]
+__all__ = ["AsyncMongoStore", "AsyncSessionCollection", "SaveAction", "SessionInfo"]
 
-T = TypeVar("T")
 
 AsyncSessionCollection = AsyncCollection[dict[str, Any]]
-
-
-async def run_async(collection: AsyncSessionCollection, flow: flows.Flow[T]) -> T:
-    """Run a store operation of :mod:`mongostore.flows`, awaiting each pymongo call."""
-    return await flows.drive(flow, collection)
 
 
 class AsyncMongoStore(MongoStoreBase):
@@ -83,7 +77,7 @@ class AsyncMongoStore(MongoStoreBase):
         ``load_error`` says why; a database error raises, with a note.
         """
         cookie = scope_cookie(request, name)
-        return await run_async(self.collection, flows.new(self, name, cookie))
+        return await flows.drive(flows.new(self, name, cookie), self.collection)
 
     async def save(
         self,
@@ -99,7 +93,7 @@ class AsyncMongoStore(MongoStoreBase):
         write adds no header.
         """
         flow = flows.save(self, session, self._client(request), document_max_age)
-        add_set_cookie(response, await run_async(self.collection, flow))
+        add_set_cookie(response, await flows.drive(flow, self.collection))
 
     async def autosave(
         self,
@@ -114,7 +108,7 @@ class AsyncMongoStore(MongoStoreBase):
         flow = flows.autosave(
             self, session, self._client(request), document_max_age, options_changed=options_changed
         )
-        action, header = await run_async(self.collection, flow)
+        action, header = await flows.drive(flow, self.collection)
         if header is not None:
             add_set_cookie(response, header)
         return action
@@ -129,40 +123,42 @@ class AsyncMongoStore(MongoStoreBase):
     ) -> None:
         """Move the session to a fresh ID (on login), as :meth:`MongoStore.regenerate`."""
         flow = flows.regenerate(self, session, self._client(request), document_max_age)
-        add_set_cookie(response, await run_async(self.collection, flow))
+        add_set_cookie(response, await flows.drive(flow, self.collection))
 
     async def list_sessions(self, user: Any) -> list[SessionInfo]:
         """The live sessions of ``user``, newest first (see :meth:`MongoStore.list_sessions`)."""
-        return await run_async(self.collection, flows.list_sessions(self, user))
+        return await flows.drive(flows.list_sessions(self, user), self.collection)
 
     async def revoke(self, session_id: str, *, user: Any = None) -> bool:
         """End the session ``session_id`` (of ``user`` when given); True if there was one."""
-        return await run_async(self.collection, flows.revoke(session_id, user))
+        return await flows.drive(flows.revoke(session_id, user), self.collection)
 
     async def expire_sessions_except(self, user: Any, keep_session_id: str) -> int:
         """End every session of ``user`` but ``keep_session_id``; the count."""
-        return await run_async(self.collection, flows.expire_sessions_except(user, keep_session_id))
+        return await flows.drive(
+            flows.expire_sessions_except(user, keep_session_id), self.collection
+        )
 
     async def expire_sessions(self, user: Any, provider: Any) -> int:
         """Delete every session of ``user`` at ``provider``; the count."""
-        return await run_async(self.collection, flows.expire_sessions(user, provider))
+        return await flows.drive(flows.expire_sessions(user, provider), self.collection)
 
     async def expire_sessions_by_user_ids(self, ids: Iterable[Any]) -> int:
         """Delete every session whose ``user`` is one of ``ids``; the count."""
-        return await run_async(self.collection, flows.expire_sessions_by_user_ids(ids))
+        return await flows.drive(flows.expire_sessions_by_user_ids(ids), self.collection)
 
     async def get_active_sessions_count(self) -> int:
         """How many sessions have not expired."""
-        return await run_async(self.collection, flows.get_active_sessions_count(self))
+        return await flows.drive(flows.get_active_sessions_count(self), self.collection)
 
     async def clean(self) -> int:
         """Delete every expired session now; the count."""
-        return await run_async(self.collection, flows.clean(self))
+        return await flows.drive(flows.clean(self), self.collection)
 
     async def ensure_indexes(self, *, ttl: bool = True, force_ttl: bool = False) -> list[str]:
         """Create the store's indexes (idempotent); their names (see ``MongoStore``)."""
         flow = flows.ensure_indexes(self.collection.full_name, ttl=ttl, force_ttl=force_ttl)
-        return await run_async(self.collection, flow)
+        return await flows.drive(flow, self.collection)
 
     def start_auto_clean(self, interval: float) -> asyncio.Task[None]:
         """Run :meth:`clean` every ``interval`` seconds in a task of the running loop.
