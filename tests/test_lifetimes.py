@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from bson import ObjectId
+from bson.int64 import Int64
 
 from mongostore import lifetimes
 from mongostore.errors import InvalidLifetimeError, InvalidUserFilterError
@@ -112,6 +113,19 @@ class TestDocumentTimes:
         # Go's $set rewrote expires and left our last_seen behind.
         document = {"expires": NOW + 3600, "last_seen": NOW - 500, "created": NOW - 900}
         assert lifetimes.document_last_write(document, 3600) == NOW
+
+    @pytest.mark.parametrize("odd", [True, "1700000000", 1.7e9, None, [NOW]])
+    def test_time_fields_of_another_type_count_as_missing(self, odd: object) -> None:
+        document = {"expires": NOW + 3000, "last_seen": odd, "created": odd}
+        assert lifetimes.document_last_write(document, 3600) == NOW - 600
+        assert lifetimes.document_created(document, 3600) == (NOW - 600, False)
+        assert lifetimes.document_last_write({"expires": odd}, 3600) == -3600
+
+    def test_int64_time_fields_read_as_plain_ints(self) -> None:
+        document = {"expires": Int64(NOW + 3600), "last_seen": Int64(NOW), "created": Int64(NOW)}
+        created, stored = lifetimes.document_created(document, 3600)
+        assert (created, stored) == (NOW, True)
+        assert type(created) is int
 
     def test_expires_is_capped_by_the_absolute_timeout(self) -> None:
         assert lifetimes.capped_expires(NOW, 3600, NOW - 100, 1000) == NOW + 900
