@@ -160,7 +160,9 @@ def new(store: MongoStoreBase, name: str, cookie: str | None) -> Flow[Session]:
     if cookie is None:
         return store._new_session(name)
     try:
-        object_id = rules.cookie_session_id(name, cookie, store.codecs)
+        object_id = documents.cookie_object_id(
+            securecookie.decode_multi(name, cookie, *store.codecs)
+        )
     except securecookie.Error as err:
         return store._fresh_after(name, err)
     now = queries.now_seconds(store.now)

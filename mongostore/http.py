@@ -70,13 +70,6 @@ def environ_of(request: RequestLike) -> MutableMapping[str, Any]:
     raise TypeError(f"expected a werkzeug Request or a WSGI environ, got {type(request).__name__}")
 
 
-def _parse_cookie_value(raw: str) -> str | None:
-    """Go's ``parseCookieValue(raw, allowDoubleQuote=true)``; None when invalid."""
-    if len(raw) > 1 and raw[0] == '"' and raw[-1] == '"':
-        raw = raw[1:-1]
-    return raw if is_cookie_value_valid(raw) else None
-
-
 def request_cookie(request: RequestLike, name: str) -> str | None:
     """The value of the FIRST cookie called ``name`` in the request (Go's ``Request.Cookie``).
 
@@ -105,9 +98,11 @@ def first_cookie(header_lines: Iterable[str], name: str) -> str | None:
             cookie_name, _, raw_value = raw_part.strip(_ASCII_SPACE).partition("=")
             if cookie_name != name:  # an empty part, or another cookie
                 continue
-            value = _parse_cookie_value(raw_value)
-            if value is not None:
-                return value
+            # Go's parseCookieValue(raw, allowDoubleQuote=true): quotes off, bytes checked.
+            if len(raw_value) > 1 and raw_value[0] == '"' and raw_value[-1] == '"':
+                raw_value = raw_value[1:-1]
+            if is_cookie_value_valid(raw_value):
+                return raw_value
     return None
 
 

@@ -360,9 +360,11 @@ def live_filter(object_id: ObjectId, now: int, absolute_timeout: float | None) -
     """The document with this ``_id`` if neither its idle nor its absolute timeout has passed.
 
     Loads, updates and touches all use it, so a session past either timeout
-    is never read, rewritten or extended, whatever its ``expires`` says.
+    is never read, rewritten or extended, whatever its ``expires`` says. (Go
+    matches the ``_id`` alone on update; requiring ``expires > now`` too
+    means a session that expired meanwhile is never brought back.)
     """
-    query = queries.live_session_filter(object_id, now)
+    query: dict[str, Any] = {FIELD_ID: object_id, FIELD_EXPIRES: {"$gt": now}}
     return query if absolute_timeout is None else _not_too_old(query, now, absolute_timeout)
 
 

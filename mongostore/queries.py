@@ -67,16 +67,6 @@ def id_filter(object_id: ObjectId) -> dict[str, Any]:
     return {FIELD_ID: object_id}
 
 
-def live_session_filter(object_id: ObjectId, now: int) -> dict[str, Any]:
-    """The document with this ``_id`` if it has not expired (``expires > now``).
-
-    Loads and updates both use it: Go matches the ``_id`` alone on update; we
-    also require the document to be live, so a session that expired meanwhile
-    is never brought back.
-    """
-    return {FIELD_ID: object_id, FIELD_EXPIRES: {"$gt": now}}
-
-
 def live_sessions_filter(now: int) -> dict[str, Any]:
     """Every session that has not expired (``expires > now``)."""
     return {FIELD_EXPIRES: {"$gt": now}}

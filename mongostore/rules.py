@@ -1,4 +1,4 @@
-"""The MongoStore's pure rules that need the codecs: cookie to ID, document to session, cookie out.
+"""The MongoStore's pure rules that need the codecs: document to session, writes, cookie out.
 
 :mod:`mongostore.queries` decides what to send to the database and
 :mod:`mongostore.documents` what a document holds; these functions join them
@@ -19,11 +19,6 @@ from mongostore.sessions.base import session_values
 from mongostore.sessions.cookie import cached_new_cookie, new_cookie
 from mongostore.sessions.options import validate_max_age
 from mongostore.sessions.session import Session
-
-
-def cookie_session_id(name: str, cookie: str, codecs: Sequence[securecookie.Codec]) -> ObjectId:
-    """The ObjectId a session cookie names; a decode error for anything else (a new session)."""
-    return documents.cookie_object_id(securecookie.decode_multi(name, cookie, *codecs))
 
 
 def fill_from_document(

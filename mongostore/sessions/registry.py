@@ -56,21 +56,13 @@ class RegistryRules:
         """The cached load of ``name`` (None: not loaded yet); a bad cookie name raises.
 
         The first load runs ``store.new`` and caches its session or its
-        exception (:meth:`_keep`); later ones replay the same session object
+        exception; later ones replay the same session object
         (a bad cookie's fresh session with its ``load_error`` included) or
         re-raise the same exception object, as Go replays ``(session, err)``.
         """
         if not is_cookie_name_valid(name):
             raise InvalidCookieNameError(name)
         return self._entries.get(name)
-
-    def _keep(self, name: str, entry: Session | Exception) -> Session | Exception:
-        """Cache a first load's outcome; the one kept.
-
-        Two tasks of one request may load the same name at once: the first
-        to finish is kept, so both hand out the same session.
-        """
-        return self._entries.setdefault(name, entry)
 
     @staticmethod
     def _hand_out(entry: Session | Exception, store: AnyStore, name: str) -> Session:
@@ -128,7 +120,9 @@ class Registry(RegistryRules):
                 entry = exc
             if entry.__class__ is not Session:  # a subclass, an exception, or a coroutine
                 refuse_awaitable(entry)
-            entry = self._keep(name, entry)
+            # Two tasks of one request may load the same name at once: the
+            # first to finish is kept, so both hand out the same session.
+            entry = self._entries.setdefault(name, entry)
         return self._hand_out(entry, store, name)
 
     def save(self, response: ResponseLike) -> None:
@@ -161,7 +155,9 @@ class AsyncRegistry(RegistryRules):
                 entry = await store.new(self.request, name)
             except Exception as exc:
                 entry = exc
-            entry = self._keep(name, entry)
+            # Two tasks of one request may load the same name at once: the
+            # first to finish is kept, so both hand out the same session.
+            entry = self._entries.setdefault(name, entry)
         return self._hand_out(entry, store, name)
 
     async def save(self, response: ResponseLike) -> None:
