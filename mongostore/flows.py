@@ -65,8 +65,8 @@ def run_blocking(flow: Flow[T], collection: Any) -> T:
     The blocking store's runner. :func:`drive` is the asyncio one; the two
     differ only in awaiting, and share what a call is and how its error is
     reported (:func:`invoke`, :func:`noted`). Two loops rather than one
-    coroutine run without suspending: the coroutine machinery cost the
-    blocking store a fifth of its per-request time (benchmarks/bench_lifetimes.py).
+    coroutine run without suspending: that cost every blocking operation a
+    coroutine, a send and a StopIteration more (benchmarks/bench_lifetimes.py).
     A call's exception is thrown into the flow where it yielded the call.
     """
     sent: Any = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ from mongostore.sessions import (
     new_session,
     save,
 )
-from mongostore.sessions.registry import ENVIRON_KEY
+from mongostore.sessions.registry import ENVIRON_KEY, get_async_registry
 
 
 class LoadError(Exception):
@@ -220,3 +221,24 @@ def test_an_asyncio_store_saving_in_a_blocking_registry_is_a_save_error() -> Non
     assert isinstance(error, SaveError)
     assert "used by blocking code" in str(error)
     assert registry.saved == {"s": "failed"}
+
+
+def test_the_asyncio_registry_serves_a_blocking_store_too() -> None:
+    store = FakeStore()
+    scope: dict[str, Any] = {"type": "http", "headers": []}
+    headers: list[tuple[str, str]] = []
+
+    async def request() -> tuple[Session, Session]:
+        registry = get_async_registry(scope)
+        first = await registry.get(store, "plain")  # type: ignore[arg-type]
+        again = await registry.get(store, "plain")  # type: ignore[arg-type]
+        await registry.save(HeaderList(headers))
+        return first, again
+
+    first, again = asyncio.run(request())
+    assert first is again
+    assert first.store is store
+    assert store.loads == 1
+    assert store.saved == ["plain"]
+    assert headers == [("Set-Cookie", "plain=saved")]
+    assert get_async_registry(scope).saved == {"plain": "write"}

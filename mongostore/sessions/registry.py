@@ -142,7 +142,9 @@ class Registry(RegistryRules):
 class AsyncRegistry(RegistryRules):
     """:class:`Registry` for an ASGI request: the same rules, the store awaited.
 
-    A session of a blocking store used in the same request is saved too.
+    A blocking store (a ``CookieStore``, say) may serve a name of the same
+    request too: its results are used as they come, and its sessions are
+    saved with the rest.
     """
 
     __slots__ = ()
@@ -152,7 +154,10 @@ class AsyncRegistry(RegistryRules):
         entry = self._cached(name)
         if entry is None:
             try:
-                entry = await store.new(self.request, name)
+                loaded: object = store.new(self.request, name)
+                if is_awaitable(loaded):  # a blocking store's session comes as it is
+                    loaded = await cast(Awaitable[Session], loaded)
+                entry = cast(Session, loaded)
             except Exception as exc:
                 entry = exc
             # Two tasks of one request may load the same name at once: the
