@@ -68,10 +68,9 @@ def cookie_object_id(decoded: object) -> ObjectId:
 
 def expires_at(expires: int) -> dt.datetime:
     """``expires`` (Unix seconds) as the aware UTC datetime the TTL index reads."""
+    # Every write of the same second asks for the same one (datetimes are immutable).
     last_expires, last_moment = _LAST_EXPIRES_AT[0]
-    if (
-        last_expires == expires
-    ):  # every write of the same second shares it (datetimes are immutable)
+    if last_expires == expires:
         return last_moment
     moment = dt.datetime.fromtimestamp(expires, dt.UTC)
     _LAST_EXPIRES_AT[0] = (expires, moment)  # one tuple: threads see the pair whole
