@@ -98,9 +98,7 @@ def document_fields(data: str, expires: int, values: Mapping[Any, Any]) -> dict[
     fields[FIELD_DATA] = data
     for name in COPIED_VALUE_FIELDS:
         if name in values:
-            value = values[name]
-            # A str is always storable: the common user and provider skip the call.
-            fields[name] = value if value.__class__ is str else checked_bson_value(name, value)
+            fields[name] = checked_bson_value(name, values[name])
     return fields
 
 

@@ -75,8 +75,7 @@ def request_cookie(request: RequestLike, name: str) -> str | None:
 
     WSGI servers hand over one ``HTTP_COOKIE`` line; :func:`first_cookie` reads it.
     """
-    environ = request if request.__class__ is dict else environ_of(request)
-    header = environ.get("HTTP_COOKIE")
+    header = environ_of(request).get("HTTP_COOKIE")
     if not isinstance(header, str):
         return None
     return first_cookie([header], name)

@@ -68,7 +68,7 @@ def cookie_header(
     """
     encoded = securecookie.encode_multi(session.name, session_id, *codecs)
     options = session.options
-    if expires is not None and expires != now + options.max_age:  # capped, or a session cookie
+    if expires is not None:
         options = lifetimes.cookie_options(options, now, expires)
     return cached_new_cookie(session.name, encoded, options, now=now)
 

@@ -118,8 +118,7 @@ class Registry(RegistryRules):
                 entry = store.new(self.request, name)
             except Exception as exc:
                 entry = exc
-            if entry.__class__ is not Session:  # a subclass, an exception, or a coroutine
-                refuse_awaitable(entry)
+            refuse_awaitable(entry)
             # Two tasks of one request may load the same name at once: the
             # first to finish is kept, so both hand out the same session.
             entry = self._entries.setdefault(name, entry)
@@ -194,7 +193,7 @@ def _registry_in(holder: MutableMapping[str, Any], key: str, kind: type[R], requ
 
 def get_registry(request: RequestLike) -> Registry:
     """The registry of this request, created and stored in the environ on first use."""
-    environ = request if request.__class__ is dict else environ_of(request)
+    environ = environ_of(request)
     registry = environ.get(ENVIRON_KEY)
     if registry.__class__ is Registry:  # every call of a request after its first
         return registry
