@@ -54,8 +54,9 @@ BLOCK_KEY = bytes(range(32, 64))
 REQUESTS = 1000
 SESSIONS = 100
 OVERHEAD_TARGET_US = 20.0
-#: Interleaved rounds of the store-cost rows, each a best of 2 batches of 1,000 requests.
+#: Interleaved rounds of the store-cost rows, each the best of COST_REPEAT batches of COST_BATCH.
 COST_ROUNDS = 20
+COST_REPEAT = 2
 COST_BATCH = 1000
 VALUES: dict[Any, Any] = {"user": "alice", "provider": "github", "n": 0, "theme": "dark"}
 
@@ -361,8 +362,8 @@ def overhead_rows() -> list[Row]:
 
 
 def _cost_timer(func: Callable[[], object]) -> float:
-    """One round of a store-cost row: the better of 2 batches of :data:`COST_BATCH` calls."""
-    return cpu_time_per_op(func, number=COST_BATCH, repeat=2)
+    """One round of a store-cost row: the best of :data:`COST_REPEAT` batches of calls."""
+    return cpu_time_per_op(func, number=COST_BATCH, repeat=COST_REPEAT)
 
 
 def _cost_row(
@@ -444,7 +445,9 @@ def async_overhead_rows(store: MongoStore, cookies: list[str]) -> list[Row]:
     with asyncio.Runner() as runner:
 
         def timer(func: Callable[[], Any], number: int = COST_BATCH) -> float:
-            return best_cpu_us(lambda: runner.run(_awaited_batch(func, number)), number, 2)
+            return best_cpu_us(
+                lambda: runner.run(_awaited_batch(func, number)), number, COST_REPEAT
+            )
 
         return [_cost_row("changing request, asyncio", changing_request, by_hand_changing, timer)]
 

@@ -43,8 +43,6 @@ _AWAITABLE_TYPES_LIMIT = 512
 
 def refuse_awaitable(result: object) -> None:
     """Raise RuntimeError if ``result`` is awaitable, closing it first; else do nothing."""
-    if _AWAITABLE_TYPES.get(type(result)) is False:  # a type met before: the common case
-        return
     if is_awaitable(result):
         close: Any = getattr(result, "close", None)
         if close is not None:

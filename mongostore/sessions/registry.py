@@ -56,13 +56,21 @@ class RegistryRules:
         """The cached load of ``name`` (None: not loaded yet); a bad cookie name raises.
 
         The first load runs ``store.new`` and caches its session or its
-        exception; later ones replay the same session object
+        exception (:meth:`_keep`); later ones replay the same session object
         (a bad cookie's fresh session with its ``load_error`` included) or
         re-raise the same exception object, as Go replays ``(session, err)``.
         """
         if not is_cookie_name_valid(name):
             raise InvalidCookieNameError(name)
         return self._entries.get(name)
+
+    def _keep(self, name: str, entry: Session | Exception) -> Session | Exception:
+        """Cache a first load's outcome; the one kept.
+
+        Two tasks of one request may load the same name at once: the first
+        to finish is kept, so both hand out the same session.
+        """
+        return self._entries.setdefault(name, entry)
 
     @staticmethod
     def _hand_out(entry: Session | Exception, store: AnyStore, name: str) -> Session:
@@ -119,9 +127,7 @@ class Registry(RegistryRules):
             except Exception as exc:
                 entry = exc
             refuse_awaitable(entry)
-            # Two tasks of one request may load the same name at once: the
-            # first to finish is kept, so both hand out the same session.
-            entry = self._entries.setdefault(name, entry)
+            entry = self._keep(name, entry)
         return self._hand_out(entry, store, name)
 
     def save(self, response: ResponseLike) -> None:
@@ -159,9 +165,7 @@ class AsyncRegistry(RegistryRules):
                 entry = cast(Session, loaded)
             except Exception as exc:
                 entry = exc
-            # Two tasks of one request may load the same name at once: the
-            # first to finish is kept, so both hand out the same session.
-            entry = self._entries.setdefault(name, entry)
+            entry = self._keep(name, entry)
         return self._hand_out(entry, store, name)
 
     async def save(self, response: ResponseLike) -> None:
@@ -193,11 +197,7 @@ def _registry_in(holder: MutableMapping[str, Any], key: str, kind: type[R], requ
 
 def get_registry(request: RequestLike) -> Registry:
     """The registry of this request, created and stored in the environ on first use."""
-    environ = environ_of(request)
-    registry = environ.get(ENVIRON_KEY)
-    if registry.__class__ is Registry:  # every call of a request after its first
-        return registry
-    return _registry_in(environ, ENVIRON_KEY, Registry, request)
+    return _registry_in(environ_of(request), ENVIRON_KEY, Registry, request)
 
 
 def get_async_registry(request: RequestWithScope) -> AsyncRegistry:
