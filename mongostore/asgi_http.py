@@ -12,10 +12,10 @@ the first cookie of a name wins, as in Go.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, MutableMapping
-from typing import Any, Protocol, TypeAlias, cast
+from typing import Any, Protocol, TypeAlias
 
 from mongostore import http
-from mongostore.http import ResponseLike, first_cookie
+from mongostore.http import first_cookie
 
 #: An ASGI connection scope.
 Scope: TypeAlias = MutableMapping[str, Any]
@@ -99,11 +99,11 @@ def add_set_cookie(response: object, header_value: str) -> None:
     goes through :func:`mongostore.http.add_set_cookie`; a Starlette
     ``Response``, whose headers name it ``append``, is handled too.
     """
-    headers = getattr(response, "headers", None)
+    headers: Any = getattr(response, "headers", None)  # Any: no typing.cast call per response
     if callable(getattr(headers, "add", None)):
-        http.add_set_cookie(cast(ResponseLike, response), header_value)
+        http.add_set_cookie(response, header_value)  # type: ignore[arg-type]
     elif callable(getattr(headers, "append", None)):
-        cast(Any, headers).append("set-cookie", header_value)
+        headers.append("set-cookie", header_value)
     else:
         raise TypeError(f"expected a response with headers.add or .append, got {response!r}")
 

@@ -10,8 +10,8 @@ registries share; they differ only in awaiting the store.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, MutableMapping
-from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
+from collections.abc import MutableMapping
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from mongostore.asgi_http import RequestWithScope, scope_of
 from mongostore.cookie_syntax import is_cookie_name_valid
@@ -159,10 +159,11 @@ class AsyncRegistry(RegistryRules):
         entry = self._cached(name)
         if entry is None:
             try:
-                loaded: object = store.new(self.request, name)
+                # Any, not cast(): typing.cast is a real call, on every load.
+                loaded: Any = store.new(self.request, name)
                 if is_awaitable(loaded):  # a blocking store's session comes as it is
-                    loaded = await cast(Awaitable[Session], loaded)
-                entry = cast(Session, loaded)
+                    loaded = await loaded
+                entry = loaded
             except Exception as exc:
                 entry = exc
             entry = self._keep(name, entry)
@@ -173,9 +174,9 @@ class AsyncRegistry(RegistryRules):
         errors: list[Exception] = []
         for name, session, saver in self._to_save(errors):
             try:
-                done = saver(self.request, response, session)
+                done: Any = saver(self.request, response, session)
                 if is_awaitable(done):
-                    done = await cast(Awaitable[object], done)
+                    done = await done
                 self._saved(name, done)
             except Exception as exc:
                 self._failed(name, exc, errors)
