@@ -143,6 +143,33 @@ def test_sign_in_keeps_the_visit_counter(client: Client) -> None:
     assert "Visits in this session: 3" in text(sign_in(client, "alice"))
 
 
+def test_sign_in_on_a_session_revoked_since_its_load_starts_a_new_session(
+    store: MongoStore, collection: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another browser ends the session between load and sign-in: no 500, nothing brought back."""
+    client = Client(create_app(store))
+    client.get("/")
+    client.get("/")
+    [revoked] = list(collection.find())
+    regenerate = store.regenerate
+
+    def revoked_first(*args: Any, **kwargs: Any) -> None:
+        collection.delete_many({})  # the other browser's "sign out everywhere else"
+        monkeypatch.setattr(store, "regenerate", regenerate)
+        regenerate(*args, **kwargs)
+
+    monkeypatch.setattr(store, "regenerate", revoked_first)
+    response = client.post("/login", data={"user": "alice"})
+    assert response.status_code == 303
+    [document] = list(collection.find())
+    assert document["_id"] != revoked["_id"]
+    assert document["user"] == "alice"
+    page = text(client.get("/"))
+    assert "Signed in as <strong>alice</strong>" in page
+    assert "Your old session had been ended" in page
+    assert "Visits in this session: 1" in page  # nothing of the revoked session came back
+
+
 def test_sign_in_with_an_empty_name_flashes_an_error(client: Client) -> None:
     page = text(sign_in(client, "   "))
     assert "Enter a user name" in page

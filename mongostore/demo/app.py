@@ -22,6 +22,7 @@ from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from mongostore.demo import inspect, pages
+from mongostore.errors import SessionNotFoundError
 from mongostore.middleware import SessionMiddleware
 from mongostore.sessions import Session
 
@@ -116,7 +117,19 @@ class DemoApp:
         response = redirect("/", code=303)
         session.values["user"] = user
         session.add_flash(f"Welcome, {user}! Your session got a fresh ID.")
-        self.store.regenerate(request, response, session)
+        try:
+            self.store.regenerate(request, response, session)
+        except SessionNotFoundError:
+            # Revoked since this request loaded it (another browser's "sign
+            # out everywhere else", say): regenerate brings nothing of it
+            # back, so the sign-in starts a session of its own.
+            session.id = ""
+            session.values.clear()
+            session.values["user"] = user
+            session.add_flash(
+                f"Welcome, {user}! Your old session had been ended; this is a new one."
+            )
+            self.store.regenerate(request, response, session)
         return response
 
     def logout(self, request: Request) -> Response:
