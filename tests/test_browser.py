@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
@@ -98,11 +98,25 @@ def text_of(driver: webdriver.Chrome, element_id: str) -> str:
 def submit_and_wait(driver: webdriver.Chrome, button_id: str, then_id: str, text: str) -> None:
     """Click a form button and wait until the next page shows ``text`` in ``then_id``."""
     driver.find_element(By.ID, button_id).click()
-    # An element found on the old page goes stale when the new one replaces it
-    # between find_elements and .text: that only means "not there yet".
     WebDriverWait(driver, 15, ignored_exceptions=(StaleElementReferenceException,)).until(
-        lambda d: any(text in e.text for e in d.find_elements(By.ID, then_id))
+        lambda d: page_shows(d, then_id, text)
     )
+
+
+def page_shows(driver: webdriver.Chrome, element_id: str, text: str) -> bool:
+    """Whether the element ``element_id`` of the current page holds ``text``.
+
+    An element found on the old page goes stale when the new one replaces it
+    between find_elements and .text: that only means "not there yet". Chromium
+    reports the same race now and then as an inspector error instead of a
+    stale element ("Node with given id does not belong to the document").
+    """
+    try:
+        return any(text in e.text for e in driver.find_elements(By.ID, element_id))
+    except WebDriverException as exc:
+        if "does not belong to the document" in str(exc.msg):
+            return False
+        raise
 
 
 def session_cookie(driver: webdriver.Chrome) -> dict[str, Any] | None:
